@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from django_coursehub.accounts import services
+from django_coursehub.accounts.auth import jwt_auth
+from django_coursehub.accounts.schemas import (
+    AccessOut,
+    LoginIn,
+    PasswordChangeIn,
+    ProfileIn,
+    ProfileOut,
+    RefreshIn,
+    RegisterIn,
+    RegisterOut,
+    TokenPairOut,
+)
+from django_coursehub.accounts.selectors import user_with_profile
+from django_coursehub.conf import app_settings
+from django_coursehub.schemas import ErrorOut, MessageOut
+
+router = Router(tags=["auth"])
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, trusting ``X-Forwarded-For`` only as far as ``NUM_PROXIES`` says.
+
+    With ``NUM_PROXIES = N``, the N-th address from the right of ``X-Forwarded-For`` is the one
+    your last trusted proxy saw; anything to its left was written by the client and is ignored.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    num_proxies = app_settings.NUM_PROXIES
+    if num_proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if forwarded:
+            return forwarded[-min(num_proxies, len(forwarded))]
+    return remote_addr
+
+
+@router.post(
+    "/register/",
+    response={201: RegisterOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    summary="Create an account",
+    url_name="coursehub-register",
+)
+def register(request: HttpRequest, payload: RegisterIn) -> Any:
+    user = services.user_register(**payload.dict())
+    user.tokens = services.tokens_issue(user=user)
+    return Status(201, user)
+
+
+@router.post(
+    "/login/",
+    response={200: TokenPairOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Log in with username (or e-mail) and password",
+    url_name="coursehub-login",
+)
+def login(request: HttpRequest, payload: LoginIn) -> Any:
+    return services.user_login(
+        identifier=payload.username, password=payload.password, client_ip=client_ip(request)
+    )
+
+
+@router.post(
+    "/refresh/",
+    response={200: AccessOut, 401: ErrorOut},
+    summary="Get a new access token (and a rotated refresh token when rotation is on)",
+    url_name="coursehub-refresh",
+)
+def refresh(request: HttpRequest, payload: RefreshIn) -> Any:
+    return services.token_refresh(refresh=payload.refresh)
+
+
+@router.post(
+    "/logout/",
+    auth=jwt_auth,
+    response={200: MessageOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Blacklist a refresh token",
+    url_name="coursehub-logout",
+)
+def logout(request: HttpRequest, payload: RefreshIn) -> Any:
+    services.token_blacklist(user=request.auth, refresh=payload.refresh)
+    return {"detail": "Logged out."}
+
+
+@router.post(
+    "/password/",
+    auth=jwt_auth,
+    response={200: TokenPairOut, 400: ErrorOut, 401: ErrorOut},
+    summary="Change my password (all earlier tokens stop working)",
+    url_name="coursehub-password-change",
+)
+def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
+    return services.password_change(
+        user=request.auth, old_password=payload.old_password, new_password=payload.new_password
+    )
+
+
+@router.get(
+    "/profile/",
+    auth=jwt_auth,
+    response={200: ProfileOut, 401: ErrorOut},
+    summary="My profile",
+    url_name="coursehub-profile",
+)
+def profile(request: HttpRequest) -> Any:
+    return user_with_profile(request.auth.pk)
+
+
+@router.put(
+    "/profile/",
+    auth=jwt_auth,
+    response={200: ProfileOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut},
+    summary="Replace my profile's editable fields",
+    url_name="coursehub-profile-put",
+)
+def profile_replace(request: HttpRequest, payload: ProfileIn) -> Any:
+    return services.profile_update(user=request.auth, changes=payload.dict(exclude_unset=True))
+
+
+@router.patch(
+    "/profile/",
+    auth=jwt_auth,
+    response={200: ProfileOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut},
+    summary="Change some of my profile's fields",
+    url_name="coursehub-profile-patch",
+)
+def profile_partial_update(request: HttpRequest, payload: ProfileIn) -> Any:
+    return services.profile_update(user=request.auth, changes=payload.dict(exclude_unset=True))

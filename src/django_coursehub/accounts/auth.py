@@ -1,0 +1,39 @@
+"""Authentication classes for the package's routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from django_coursehub.accounts.schemas import MAX_TOKEN_LENGTH
+from django_coursehub.accounts.tokens import user_for_access_token
+
+
+
+class JWTAuth(HttpBearer):
+    """``Authorization: Bearer <access>``; answers 401 when the token is missing or invalid."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        if len(token) > MAX_TOKEN_LENGTH or "\x00" in token:
+            return None
+        user = user_for_access_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class OptionalJWTAuth(JWTAuth):
+    """Anonymous access allowed; a token that is sent must still be valid (else 401)."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if not request.headers.get(self.header):
+            request.user = AnonymousUser()
+            return request.user
+        return super().__call__(request)
+
+
+jwt_auth = JWTAuth()
+optional_jwt_auth = OptionalJWTAuth()

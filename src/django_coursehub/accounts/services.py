@@ -1,0 +1,232 @@
+"""Account state changes: registration, login, tokens, profile and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from ninja_jwt.exceptions import TokenError
+from ninja_jwt.settings import api_settings as jwt_settings
+from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from ninja_jwt.tokens import RefreshToken
+from ninja_jwt.utils import datetime_from_epoch
+
+from django_coursehub.accounts.models import Profile
+from django_coursehub.accounts.throttling import (
+    check_login_allowed,
+    record_login_failure,
+    reset_login_failures,
+)
+from django_coursehub.accounts.tokens import TokenPair, token_pair_for_user, user_for_token
+from django_coursehub.conf import app_settings
+from django_coursehub.exceptions import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    PermissionDenied,
+)
+
+USER_FIELDS = ("first_name", "last_name", "email")
+PROFILE_FIELDS = ("headline", "bio", "avatar_url", "preferred_language")
+
+ACCOUNT_EXISTS = _("An account with this username or e-mail address already exists.")
+INVALID_CREDENTIALS = _("Unable to log in with the provided credentials.")
+INVALID_TOKEN = _("The token is invalid, expired or already used.")
+
+
+def _field_error(field: str, error: ValidationError) -> InvalidInput:
+    return InvalidInput(errors={field: [str(message) for message in error.messages]})
+
+
+def _validate_email(email: str) -> str:
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise _field_error("email", error) from error
+    return email
+
+
+def _email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
+    users = get_user_model()._default_manager.filter(email__iexact=email)
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.exists()
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, email: str, password: str, first_name: str = "", last_name: str = ""
+) -> Any:
+    """Create an active student account.
+
+    Raises :class:`PermissionDenied` when registration is closed, :class:`InvalidInput` for a
+    bad username, e-mail or password, and :class:`Conflict` (one message for both cases) when
+    the username or e-mail address is taken.
+    """
+    if not app_settings.REGISTRATION_OPEN:
+        raise PermissionDenied(_("Registration is closed."), code="registration_closed")
+    user_model = get_user_model()
+    user = user_model(
+        username=username, email=_validate_email(email), first_name=first_name, last_name=last_name
+    )
+    try:
+        user_model._meta.get_field("username").run_validators(username)
+    except ValidationError as error:
+        raise _field_error("username", error) from error
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise _field_error("password", error) from error
+
+    manager = user_model._default_manager
+    if manager.filter(username__iexact=username).exists() or _email_taken(email):
+        raise Conflict(ACCOUNT_EXISTS, code="account_exists")
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # lost a race for the same username
+        raise Conflict(ACCOUNT_EXISTS, code="account_exists") from error
+    Profile.objects.create(user=user)
+    return user
+
+
+def tokens_issue(*, user: Any) -> TokenPair:
+    """Issue a token pair for ``user`` (recorded as outstanding for later blacklisting)."""
+    return token_pair_for_user(user)
+
+
+def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
+    """Check credentials (username or e-mail) and issue a token pair.
+
+    Failures are counted per identifier and client IP; past ``LOGIN_FAILURE_LIMIT`` within
+    ``LOGIN_FAILURE_WINDOW`` seconds the login raises :class:`Throttled` without checking the
+    password. Every failure gives the same message, whether or not the account exists.
+    """
+    check_login_allowed(identifier, client_ip)
+    username = identifier
+    if "@" in identifier:
+        matches = list(
+            get_user_model()._default_manager.filter(email__iexact=identifier)[:2].values_list(
+                get_user_model().USERNAME_FIELD, flat=True
+            )
+        )
+        if len(matches) == 1:
+            username = matches[0]
+    user = authenticate(username=username, password=password)
+    if user is None:
+        record_login_failure(identifier, client_ip)
+        raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
+    reset_login_failures(identifier, client_ip)
+    if jwt_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    return token_pair_for_user(user)
+
+
+def _verified_refresh_token(raw: str) -> tuple[RefreshToken, Any]:
+    try:
+        token = RefreshToken(raw)
+    except TokenError as error:
+        raise NotAuthenticated(INVALID_TOKEN, code="token_not_valid") from error
+    user = user_for_token(token)
+    if user is None:
+        raise NotAuthenticated(INVALID_TOKEN, code="token_not_valid")
+    return token, user
+
+
+def _blacklist_once(token: RefreshToken, raw: str, user: Any) -> None:
+    """Blacklist ``token``; raise if another request blacklisted it first.
+
+    The unique row in the blacklist is the lock: of several parallel uses of one refresh
+    token, exactly one insert succeeds.
+    """
+    try:
+        with transaction.atomic():
+            outstanding, _created = OutstandingToken.objects.get_or_create(
+                jti=token[jwt_settings.JTI_CLAIM],
+                defaults={
+                    "user": user,
+                    "token": raw,
+                    "expires_at": datetime_from_epoch(token["exp"]),
+                },
+            )
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError as error:
+        raise NotAuthenticated(INVALID_TOKEN, code="token_not_valid") from error
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Exchange a refresh token for a new access token.
+
+    With ``ROTATE_REFRESH_TOKENS`` on, the used refresh token is blacklisted and a new pair is
+    returned; concurrent refreshes of the same token yield exactly one new pair.
+    """
+    token, user = _verified_refresh_token(refresh)
+    if not jwt_settings.ROTATE_REFRESH_TOKENS:
+        return {"access": str(token.access_token)}
+    _blacklist_once(token, refresh, user)
+    return dict(token_pair_for_user(user))
+
+
+def token_blacklist(*, user: Any, refresh: str) -> None:
+    """Log out: the refresh token can no longer be used."""
+    token, token_user = _verified_refresh_token(refresh)
+    if token_user.pk != user.pk:
+        raise PermissionDenied(_("This token belongs to another user."), code="token_not_yours")
+    _blacklist_once(token, refresh, user)
+
+
+@transaction.atomic
+def password_change(*, user: Any, old_password: str, new_password: str) -> TokenPair:
+    """Set a new password; every token issued before stops working. Returns a fresh pair."""
+    if not user.check_password(old_password):
+        raise InvalidInput(errors={"old_password": [str(_("The current password is wrong."))]})
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as error:
+        raise _field_error("new_password", error) from error
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return token_pair_for_user(user)
+
+
+def _validate_profile_changes(user: Any, changes: dict[str, Any]) -> None:
+    if "email" in changes:
+        _validate_email(changes["email"])
+        if _email_taken(changes["email"], exclude_user_id=user.pk):
+            raise Conflict(ACCOUNT_EXISTS, code="account_exists")
+    if changes.get("avatar_url"):
+        try:
+            URLValidator(schemes=["http", "https"])(changes["avatar_url"])
+        except ValidationError as error:
+            raise _field_error("avatar_url", error) from error
+    language = changes.get("preferred_language")
+    if language and language not in dict(settings.LANGUAGES):
+        raise InvalidInput(
+            errors={"preferred_language": [str(_("Not one of the site's languages."))]}
+        )
+
+
+@transaction.atomic
+def profile_update(*, user: Any, changes: dict[str, Any]) -> Any:
+    """Change the user's own names, e-mail and profile fields; nothing else is writable."""
+    _validate_profile_changes(user, changes)
+    user_changes = {k: v for k, v in changes.items() if k in USER_FIELDS}
+    if user_changes:
+        for name, value in user_changes.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(user_changes))
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    profile_changes = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
+    if profile_changes:
+        for name, value in profile_changes.items():
+            setattr(profile, name, value)
+        profile.save(update_fields=[*profile_changes, "updated_at"])
+    user.coursehub_profile = profile
+    return user

@@ -1,0 +1,68 @@
+"""The package's ninja ``router``: every domain router, with domain errors rendered as JSON.
+
+django-ninja exception handlers belong to the host's ``NinjaAPI``, which this package does not
+own. Errors are therefore turned into responses inside the router's own operations, so a host
+that registers no handler still answers every failure with a JSON 4xx.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router
+
+from django_coursehub.accounts.api import router as accounts_router
+from django_coursehub.catalog.api import categories_router, courses_router, lessons_router
+from django_coursehub.catalog.api import sections_router
+from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
+
+
+def error_response(error: CoursehubError) -> JsonResponse:
+    body: dict[str, Any] = {"detail": str(error.message), "code": error.code}
+    if error.errors:
+        body["errors"] = {field: [str(m) for m in msgs] for field, msgs in error.errors.items()}
+    response = JsonResponse(body, status=error.status_code)
+    if isinstance(error, Throttled):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def render_domain_errors(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Operation decorator: a ``CoursehubError`` raised by a view becomes its JSON response."""
+
+    @functools.wraps(view_func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view_func(request, *args, **kwargs)
+        except CoursehubError as error:
+            return error_response(error)
+
+    return wrapper
+
+
+def refuse_oversized_bodies(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: read the body up front, so Django's size limit answers 413 JSON."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            request.body  # noqa: B018  (reading enforces DATA_UPLOAD_MAX_MEMORY_SIZE)
+        except RequestDataTooBig:
+            return error_response(RequestTooLarge())
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+router = Router()
+router.add_router("/auth/", accounts_router)
+router.add_router("/categories/", categories_router)
+router.add_router("/courses/", courses_router)
+router.add_router("/sections/", sections_router)
+router.add_router("/lessons/", lessons_router)
+router.add_decorator(render_domain_errors, mode="operation")
+router.add_decorator(refuse_oversized_bodies, mode="view")

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursehubConfig(AppConfig):
+    name = "django_coursehub"
+    label = "coursehub"
+    verbose_name = _("Course hub")
+    # Pinned so a host's DEFAULT_AUTO_FIELD never produces migrations inside site-packages.
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_coursehub import checks  # noqa: F401  (registers the system checks)

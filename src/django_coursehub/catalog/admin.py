@@ -1,0 +1,127 @@
+"""Admin for the catalogue. Saves go through the services where counters must stay exact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ordered_model.admin import (
+    OrderedInlineModelAdminMixin,
+    OrderedModelAdmin,
+    OrderedTabularInline,
+)
+
+from django_coursehub.catalog import services
+from django_coursehub.catalog.models import Category, Course, Lesson, Section
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+
+
+class SectionInline(OrderedTabularInline):
+    model = Section
+    fields = ("title", "order", "move_up_down_links")
+    readonly_fields = ("order", "move_up_down_links")
+    ordering = ("order",)
+    extra = 0
+    show_change_link = True
+
+
+class LessonInline(OrderedTabularInline):
+    model = Lesson
+    fk_name = "section"
+    fields = ("title", "kind", "duration", "is_preview", "order", "move_up_down_links")
+    readonly_fields = ("order", "move_up_down_links")
+    ordering = ("order",)
+    extra = 0
+    show_change_link = True
+
+
+class RecountLessonsMixin:
+    """Keep ``Course.lesson_count`` exact after inline edits made in the admin."""
+
+    def _course_of(self, obj: Any) -> Course:
+        return obj if isinstance(obj, Course) else obj.course
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        services.course_recount(course=self._course_of(form.instance))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Lesson:
+            for lesson_form in formset.forms:
+                lesson_form.instance.course_id = form.instance.course_id
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+
+
+@admin.register(Course)
+class CourseAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "owner",
+        "category",
+        "status",
+        "price",
+        "currency",
+        "lesson_count",
+        "enrollment_count",
+        "rating_avg",
+        "published_at",
+    )
+    list_filter = ("status", "level", "language", "category", "currency")
+    search_fields = ("title", "slug", "short_description", "owner__username", "owner__email")
+    list_select_related = ("owner", "category")
+    prepopulated_fields = {"slug": ("title",)}
+    raw_id_fields = ("owner",)
+    readonly_fields = ("lesson_count", "enrollment_count", "rating_avg", "rating_count")
+    date_hierarchy = "created_at"
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedModelAdmin):
+    list_display = ("title", "course", "order", "move_up_down_links")
+    list_filter = ("course__status",)
+    search_fields = ("title", "course__title")
+    list_select_related = ("course",)
+    raw_id_fields = ("course",)
+    ordering = ("course", "order")
+    inlines = [LessonInline]
+
+    def delete_model(self, request: HttpRequest, obj: Section) -> None:
+        services.section_delete(section=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Section]) -> None:
+        for section in queryset.select_related("course"):
+            services.section_delete(section=section)
+
+
+@admin.register(Lesson)
+class LessonAdmin(OrderedModelAdmin):
+    list_display = ("title", "section", "course", "kind", "duration", "is_preview", "order",
+                    "move_up_down_links")
+    list_filter = ("kind", "is_preview", "course__status")
+    search_fields = ("title", "section__title", "course__title")
+    list_select_related = ("section", "course")
+    raw_id_fields = ("section",)
+    exclude = ("course",)
+    ordering = ("course", "section__order", "order")
+
+    def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
+        obj.course_id = obj.section.course_id
+        super().save_model(request, obj, form, change)
+        services.course_recount(course=obj.course)
+
+    def delete_model(self, request: HttpRequest, obj: Lesson) -> None:
+        services.lesson_delete(lesson=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Lesson]) -> None:
+        for lesson in queryset:
+            services.lesson_delete(lesson=lesson)

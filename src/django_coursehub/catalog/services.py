@@ -1,0 +1,341 @@
+"""Catalogue state changes: categories, courses, sections and lessons.
+
+Every change to a course's structure locks the course row first, so reorderings and the stored
+``lesson_count`` stay exact under concurrent requests.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.conf import app_settings
+from django_coursehub.exceptions import Conflict, InvalidInput
+
+COURSE_FIELDS = (
+    "title",
+    "slug",
+    "short_description",
+    "description",
+    "price",
+    "currency",
+    "level",
+    "language",
+)
+SECTION_FIELDS = ("title",)
+LESSON_FIELDS = (
+    "title",
+    "kind",
+    "video_url",
+    "attachment_url",
+    "content",
+    "duration",
+    "is_preview",
+)
+SLUG_ATTEMPTS = 5
+
+
+def _invalid(field: str, message: Any) -> InvalidInput:
+    return InvalidInput(errors={field: [str(message)]})
+
+
+def _unique_slug(model: type[Any], text: str, *, exclude_pk: int | None = None) -> str:
+    max_length = model._meta.get_field("slug").max_length - 9
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or model._meta.model_name
+    taken = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    taken_slugs = set(taken.values_list("slug", flat=True))
+    if base not in taken_slugs:
+        return base
+    return f"{base}-{secrets.token_hex(4)}"
+
+
+def _save_with_slug(obj: Any, *, slug_source: str, slug_given: bool) -> None:
+    """Save ``obj``; a generated slug that loses a race is regenerated, a given one is a 409."""
+    for _attempt in range(SLUG_ATTEMPTS):
+        if not slug_given:
+            obj.slug = _unique_slug(type(obj), slug_source, exclude_pk=obj.pk)
+        try:
+            with transaction.atomic():
+                obj.save()
+            return
+        except IntegrityError as error:
+            if slug_given or not _slug_clash(obj):
+                raise Conflict(
+                    _("Another %(name)s already uses this slug or name.")
+                    % {"name": obj._meta.verbose_name},
+                    code="duplicate",
+                ) from error
+    raise Conflict(_("Could not generate a unique slug; try again."), code="duplicate")
+
+
+def _slug_clash(obj: Any) -> bool:
+    return type(obj).objects.filter(slug=obj.slug).exclude(pk=obj.pk).exists()
+
+
+# Categories -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(*, name: str, slug: str | None = None, description: str = "") -> Category:
+    category = Category(name=name, slug=slug or "", description=description)
+    _save_with_slug(category, slug_source=name, slug_given=bool(slug))
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: Category, changes: dict[str, Any]) -> Category:
+    for name in ("name", "slug", "description"):
+        if name in changes:
+            setattr(category, name, changes[name])
+    _save_with_slug(category, slug_source=category.name, slug_given=True)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Delete an empty category; one that still holds courses is a conflict."""
+    try:
+        with transaction.atomic():
+            category.delete()
+    except ProtectedError as error:
+        raise Conflict(
+            _("This category still has courses; move them first."), code="category_in_use"
+        ) from error
+
+
+# Courses ----------------------------------------------------------------------------------
+
+
+def _validate_course(changes: dict[str, Any]) -> None:
+    if "currency" in changes and changes["currency"] not in app_settings.CURRENCIES:
+        raise _invalid("currency", _("Choose one of: %s.") % ", ".join(app_settings.CURRENCIES))
+    if "language" in changes and changes["language"] not in app_settings.COURSE_LANGUAGES:
+        raise _invalid(
+            "language", _("Choose one of: %s.") % ", ".join(app_settings.COURSE_LANGUAGES)
+        )
+    if "category_id" in changes and changes["category_id"] is not None:
+        if not Category.objects.filter(pk=changes["category_id"]).exists():
+            raise _invalid("category", _("Unknown category."))
+
+
+def _apply_publication(course: Course, is_published: bool | None) -> None:
+    if is_published is None:
+        return
+    if is_published:
+        course.status = Course.Status.PUBLISHED
+        course.published_at = course.published_at or timezone.now()
+    elif course.status == Course.Status.PUBLISHED:
+        course.status = Course.Status.DRAFT
+
+
+@transaction.atomic
+def course_create(
+    *,
+    owner: Any,
+    title: str,
+    slug: str | None = None,
+    short_description: str = "",
+    description: str = "",
+    category_id: int | None = None,
+    price: Decimal = Decimal("0"),
+    currency: str | None = None,
+    level: str = Course.Level.ALL_LEVELS,
+    language: str | None = None,
+    is_published: bool = False,
+) -> Course:
+    """Create a course owned by ``owner``: a draft unless ``is_published``."""
+    fields: dict[str, Any] = {
+        "title": title,
+        "short_description": short_description,
+        "description": description,
+        "category_id": category_id,
+        "price": price,
+        "currency": currency or app_settings.DEFAULT_CURRENCY,
+        "level": level,
+        "language": language or app_settings.COURSE_LANGUAGES[0],
+    }
+    _validate_course(fields)
+    course = Course(owner=owner, slug=slug or "", **fields)
+    _apply_publication(course, is_published)
+    _save_with_slug(course, slug_source=title, slug_given=bool(slug))
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, changes: dict[str, Any]) -> Course:
+    """Change the editable fields in ``changes``; owner, counters and ratings are not among them.
+
+    ``is_published`` publishes or un-publishes; publishing an archived course restores it.
+    """
+    changes = dict(changes)
+    if "category" in changes:
+        changes["category_id"] = changes.pop("category")
+    _validate_course(changes)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    for name in (*COURSE_FIELDS, "category_id"):
+        if name in changes:
+            setattr(course, name, changes[name])
+    _apply_publication(course, changes.get("is_published"))
+    _save_with_slug(course, slug_source=course.title, slug_given=True)
+    return Course.objects.select_related("category", "owner").get(pk=course.pk)
+
+
+@transaction.atomic
+def course_delete(*, course: Course) -> bool:
+    """Delete a course nobody depends on; archive one that has learners, orders or certificates.
+
+    Whatever depends on a course protects its row (``on_delete=PROTECT``), so the database
+    decides. Returns True when the course was deleted, False when it was archived.
+    """
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    try:
+        with transaction.atomic():
+            course.delete()
+    except (ProtectedError, RestrictedError):
+        course.status = Course.Status.ARCHIVED
+        course.save(update_fields=["status", "updated_at"])
+        return False
+    return True
+
+
+def _lock_course(course_id: int) -> Course:
+    return Course.objects.select_for_update().get(pk=course_id)
+
+
+def _recount_lessons(course: Course) -> None:
+    course.lesson_count = Lesson.objects.filter(course=course).count()
+    course.save(update_fields=["lesson_count", "updated_at"])
+
+
+def _check_position(position: int, *, last: int) -> None:
+    if position > last:
+        raise _invalid("position", _("Position must be between 0 and %(last)d.") % {"last": last})
+
+
+# Sections ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(*, course: Course, title: str, position: int | None = None) -> Section:
+    """Add a section to ``course``: last, or at the 0-based ``position``."""
+    _lock_course(course.pk)
+    section = Section(course=course, title=title)
+    if position is not None:
+        _check_position(position, last=Section.objects.filter(course=course).count())
+    section.save()
+    if position is not None:
+        section.to(position)
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: Section, changes: dict[str, Any]) -> Section:
+    _lock_course(section.course_id)
+    for name in SECTION_FIELDS:
+        if name in changes:
+            setattr(section, name, changes[name])
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: Section, position: int) -> Section:
+    _lock_course(section.course_id)
+    section.refresh_from_db()
+    _check_position(position, last=Section.objects.filter(course_id=section.course_id).count() - 1)
+    section.to(position)
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    """Delete a section with its lessons; the remaining sections close the gap."""
+    course = _lock_course(section.course_id)
+    section.refresh_from_db()
+    section.delete()
+    _recount_lessons(course)
+
+
+# Lessons ----------------------------------------------------------------------------------
+
+
+def _validate_lesson(changes: dict[str, Any]) -> None:
+    validate_url = URLValidator(schemes=["http", "https"])
+    for name in ("video_url", "attachment_url"):
+        if changes.get(name):
+            try:
+                validate_url(changes[name])
+            except ValidationError as error:
+                raise _invalid(name, error.messages[0]) from error
+
+
+@transaction.atomic
+def lesson_create(
+    *, section: Section, title: str, position: int | None = None, **fields: Any
+) -> Lesson:
+    """Add a lesson to ``section``: last, or at the 0-based ``position``."""
+    _validate_lesson(fields)
+    course = _lock_course(section.course_id)
+    lesson = Lesson(section=section, course=course, title=title)
+    for name in LESSON_FIELDS:
+        if name in fields:
+            setattr(lesson, name, fields[name])
+    if position is not None:
+        _check_position(position, last=Lesson.objects.filter(section=section).count())
+    lesson.save()
+    if position is not None:
+        lesson.to(position)
+    _recount_lessons(course)
+    return lesson
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, changes: dict[str, Any]) -> Lesson:
+    _validate_lesson(changes)
+    _lock_course(lesson.course_id)
+    for name in LESSON_FIELDS:
+        if name in changes:
+            setattr(lesson, name, changes[name])
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def lesson_move(*, lesson: Lesson, position: int, section: Section | None = None) -> Lesson:
+    """Move a lesson to ``position`` within its section, or within another section of its course."""
+    _lock_course(lesson.course_id)
+    lesson.refresh_from_db()
+    if section is not None and section.pk != lesson.section_id:
+        if section.course_id != lesson.course_id:
+            raise _invalid("section", _("A lesson can only move within its own course."))
+        lesson.section = section
+        lesson.save()
+    _check_position(position, last=Lesson.objects.filter(section_id=lesson.section_id).count() - 1)
+    lesson.to(position)
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, lesson: Lesson) -> None:
+    course = _lock_course(lesson.course_id)
+    lesson.refresh_from_db()
+    lesson.delete()
+    _recount_lessons(course)
+
+
+@transaction.atomic
+def course_recount(*, course: Course) -> None:
+    """Recompute the stored lesson count (after bulk edits outside the services, e.g. admin)."""
+    _recount_lessons(_lock_course(course.pk))

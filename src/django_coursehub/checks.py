@@ -1,0 +1,164 @@
+"""System checks for the ``COURSEHUB`` settings and the apps the package relies on.
+
+Ids are stable so projects can silence them and tests can assert them:
+
+* ``coursehub.E001`` ``COURSEHUB`` is not a dict.
+* ``coursehub.E002`` unknown key (with a "did you mean" hint).
+* ``coursehub.E003`` a value has the wrong type or is out of range.
+* ``coursehub.E004`` an import string does not import, or does not name a callable.
+* ``coursehub.E005`` ``PAGE_SIZE`` is larger than ``MAX_PAGE_SIZE``.
+* ``coursehub.E006`` ``DEFAULT_CURRENCY`` is not one of ``CURRENCIES``, or a code is malformed.
+* ``coursehub.E007`` ``THROTTLE_CACHE`` is not a configured cache alias.
+* ``coursehub.E008`` a required app is missing from ``INSTALLED_APPS``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, register
+from django.utils.module_loading import import_string
+
+from django_coursehub.conf import DEFAULTS, IMPORT_STRINGS
+
+POSITIVE_INTEGERS = ("PAGE_SIZE", "MAX_PAGE_SIZE", "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW")
+NON_NEGATIVE_INTEGERS = ("NUM_PROXIES",)
+BOOLEANS = ("REGISTRATION_OPEN",)
+STRING_LISTS = ("CURRENCIES", "COURSE_LANGUAGES")
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+REQUIRED_APPS = ("ordered_model", "ninja_jwt", "ninja_jwt.token_blacklist")
+
+
+def _type_error(key: str, expected: str, value: Any) -> Error:
+    return Error(
+        f"COURSEHUB[{key!r}] must be {expected}, got {value!r}.",
+        id="coursehub.E003",
+    )
+
+
+@register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    user_settings = getattr(settings, "COURSEHUB", {})
+    if not isinstance(user_settings, dict):
+        return [Error("The COURSEHUB setting must be a dict.", id="coursehub.E001")]
+
+    errors: list[Error] = []
+    for key in user_settings:
+        if key not in DEFAULTS:
+            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+            errors.append(
+                Error(
+                    f"Unknown COURSEHUB setting {key!r}.",
+                    hint=f"Did you mean {close[0]!r}?" if close else None,
+                    id="coursehub.E002",
+                )
+            )
+    merged = {**DEFAULTS, **{k: v for k, v in user_settings.items() if k in DEFAULTS}}
+
+    for key in POSITIVE_INTEGERS:
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(_type_error(key, "a positive integer", value))
+    for key in NON_NEGATIVE_INTEGERS:
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.append(_type_error(key, "a non-negative integer", value))
+    for key in BOOLEANS:
+        if not isinstance(merged[key], bool):
+            errors.append(_type_error(key, "True or False", merged[key]))
+    for key in STRING_LISTS:
+        value = merged[key]
+        if (
+            not isinstance(value, list | tuple)
+            or not value
+            or not all(isinstance(item, str) and item for item in value)
+        ):
+            errors.append(_type_error(key, "a non-empty list of strings", value))
+    if not isinstance(merged["THROTTLE_CACHE"], str):
+        errors.append(_type_error("THROTTLE_CACHE", "a cache alias", merged["THROTTLE_CACHE"]))
+
+    for key in IMPORT_STRINGS:
+        errors.extend(_check_import_string(key, merged[key]))
+
+    page_size, max_page_size = merged["PAGE_SIZE"], merged["MAX_PAGE_SIZE"]
+    if isinstance(page_size, int) and isinstance(max_page_size, int) and page_size > max_page_size:
+        errors.append(
+            Error(
+                f"COURSEHUB['PAGE_SIZE'] ({page_size}) is larger than "
+                f"COURSEHUB['MAX_PAGE_SIZE'] ({max_page_size}).",
+                id="coursehub.E005",
+            )
+        )
+
+    errors.extend(_check_currencies(merged["CURRENCIES"], merged["DEFAULT_CURRENCY"]))
+
+    if isinstance(merged["THROTTLE_CACHE"], str) and merged["THROTTLE_CACHE"] not in getattr(
+        settings, "CACHES", {"default": {}}
+    ):
+        errors.append(
+            Error(
+                f"COURSEHUB['THROTTLE_CACHE'] is {merged['THROTTLE_CACHE']!r}, "
+                "which is not a key of CACHES.",
+                id="coursehub.E007",
+            )
+        )
+    return errors
+
+
+def _check_import_string(key: str, value: Any) -> list[Error]:
+    if callable(value):
+        return []
+    if not isinstance(value, str):
+        return [_type_error(key, "an import string or a callable", value)]
+    try:
+        target = import_string(value)
+    except ImportError as exc:
+        return [
+            Error(
+                f"COURSEHUB[{key!r}] = {value!r} cannot be imported: {exc}",
+                id="coursehub.E004",
+            )
+        ]
+    if not callable(target):
+        return [Error(f"COURSEHUB[{key!r}] = {value!r} is not callable.", id="coursehub.E004")]
+    return []
+
+
+def _check_currencies(currencies: Any, default: Any) -> list[Error]:
+    if not isinstance(currencies, list | tuple):
+        return []
+    errors = [
+        Error(
+            f"Currency code {code!r} in COURSEHUB['CURRENCIES'] is not a three-letter "
+            "upper-case ISO 4217 code.",
+            id="coursehub.E006",
+        )
+        for code in currencies
+        if not (isinstance(code, str) and CURRENCY_CODE.match(code))
+    ]
+    if default not in currencies:
+        errors.append(
+            Error(
+                f"COURSEHUB['DEFAULT_CURRENCY'] ({default!r}) is not one of "
+                "COURSEHUB['CURRENCIES'].",
+                id="coursehub.E006",
+            )
+        )
+    return errors
+
+
+@register()
+def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return [
+        Error(
+            f"{name!r} must be in INSTALLED_APPS for django-coursehub to work.",
+            hint="See the installation guide.",
+            id="coursehub.E008",
+        )
+        for name in REQUIRED_APPS
+        if not apps.is_installed(name)
+    ]

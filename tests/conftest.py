@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from django_coursehub.accounts.tokens import token_pair_for_user
+from tests.factories import InstructorFactory, StaffFactory, UserFactory
+
+
+class ApiClient(Client):
+    """A test client speaking JSON, optionally as a user (Bearer access token)."""
+
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        if user is not None:
+            self.access = token_pair_for_user(user)["access"]
+            self.defaults["HTTP_AUTHORIZATION"] = f"Bearer {self.access}"
+
+    def _json(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
+        body = data if isinstance(data, bytes | str) else json.dumps(data if data is not None else {})
+        return getattr(super(), method)(path, body, content_type="application/json", **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:  # type: ignore[override]
+        return self._json("post", path, data, **extra)
+
+    def put(self, path: str, data: Any = None, **extra: Any) -> Any:  # type: ignore[override]
+        return self._json("put", path, data, **extra)
+
+    def patch(self, path: str, data: Any = None, **extra: Any) -> Any:  # type: ignore[override]
+        return self._json("patch", path, data, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches() -> None:
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def anon() -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def student(db: None) -> Any:
+    return UserFactory()
+
+
+@pytest.fixture
+def instructor(db: None) -> Any:
+    return InstructorFactory()
+
+
+@pytest.fixture
+def staff(db: None) -> Any:
+    return StaffFactory()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)`` returns a JSON client authenticated as ``user``."""
+    return ApiClient

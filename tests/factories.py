@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from django_coursehub.catalog.models import Category, Course, Lesson, Section
+
+PASSWORD = "Correct-Horse-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.uz")
+    first_name = "Aziz"
+    last_name = "Karimov"
+    password = factory.django.Password(PASSWORD)
+
+
+class InstructorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"instructor{n}")
+
+    @factory.post_generation
+    def instructor_permission(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label="coursehub", codename="add_course")
+            )
+
+
+class StaffFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    short_description = "Learn by building."
+    description = "A longer description."
+    category = factory.SubFactory(CategoryFactory)
+    owner = factory.SubFactory(InstructorFactory)
+    price = Decimal("0")
+    currency = "UZS"
+    language = "uz"
+    status = Course.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class DraftCourseFactory(CourseFactory):
+    status = Course.Status.DRAFT
+    published_at = None
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    """A lesson; the course's stored ``lesson_count`` is kept in step like the services do."""
+
+    class Meta:
+        model = Lesson
+
+    section = factory.SubFactory(SectionFactory)
+    course = factory.SelfAttribute("section.course")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    kind = Lesson.Kind.TEXT
+    content = "The lesson body."
+    duration = 300
+
+    @factory.post_generation
+    def recount(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            Course.objects.filter(pk=self.course_id).update(
+                lesson_count=Lesson.objects.filter(course_id=self.course_id).count()
+            )
