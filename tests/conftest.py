@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -65,3 +66,19 @@ def staff(db: None) -> Any:
 def api_as():
     """``api_as(user)`` returns a JSON client authenticated as ``user``."""
     return ApiClient
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On a PostgreSQL run, fail (CI) or skip (a laptop without PostgreSQL) when it is down."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL is not reachable at DATABASE_URL: {error}"
+        if os.environ.get("COURSEHUB_REQUIRE_POSTGRES"):
+            pytest.exit(message, returncode=1)
+        pytest.exit(f"{message}\nSkipping the PostgreSQL run.", returncode=0)

@@ -16,8 +16,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from django_coursehub.accounts.api import router as accounts_router
-from django_coursehub.catalog.api import categories_router, courses_router, lessons_router
-from django_coursehub.catalog.api import sections_router
+from django_coursehub.catalog.api import (
+    categories_router,
+    courses_router,
+    lessons_router,
+    sections_router,
+)
 from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
 
 

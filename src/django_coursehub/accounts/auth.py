@@ -12,7 +12,6 @@ from django_coursehub.accounts.schemas import MAX_TOKEN_LENGTH
 from django_coursehub.accounts.tokens import user_for_access_token
 
 
-
 class JWTAuth(HttpBearer):
     """``Authorization: Bearer <access>``; answers 401 when the token is missing or invalid."""
 

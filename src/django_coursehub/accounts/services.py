@@ -113,9 +113,9 @@ def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
     username = identifier
     if "@" in identifier:
         matches = list(
-            get_user_model()._default_manager.filter(email__iexact=identifier)[:2].values_list(
-                get_user_model().USERNAME_FIELD, flat=True
-            )
+            get_user_model()
+            ._default_manager.filter(email__iexact=identifier)[:2]
+            .values_list(get_user_model().USERNAME_FIELD, flat=True)
         )
         if len(matches) == 1:
             username = matches[0]

@@ -105,8 +105,16 @@ class SectionAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedMod
 
 @admin.register(Lesson)
 class LessonAdmin(OrderedModelAdmin):
-    list_display = ("title", "section", "course", "kind", "duration", "is_preview", "order",
-                    "move_up_down_links")
+    list_display = (
+        "title",
+        "section",
+        "course",
+        "kind",
+        "duration",
+        "is_preview",
+        "order",
+        "move_up_down_links",
+    )
     list_filter = ("kind", "is_preview", "course__status")
     search_fields = ("title", "section__title", "course__title")
     list_select_related = ("section", "course")

@@ -324,9 +324,7 @@ def section_replace(request: HttpRequest, section_id: PathId, payload: SectionPu
     summary="Change a section (owner or staff)",
     url_name="coursehub-section-patch",
 )
-def section_partial_update(
-    request: HttpRequest, section_id: PathId, payload: SectionPatch
-) -> Any:
+def section_partial_update(request: HttpRequest, section_id: PathId, payload: SectionPatch) -> Any:
     return _section_update(request, section_id, payload.dict(exclude_unset=True))
 
 

@@ -263,6 +263,6 @@ class LessonPut(LessonPatch):
 
 class CourseFilters(Schema):
     category: text(120, min_length=1) | None = Field(None, description="Category id or slug.")
-    instructor: (
-        Annotated[str, StringConstraints(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None
-    ) = Field(None, description="Instructor id, or `me` for all of my own courses.")
+    instructor: Annotated[str, StringConstraints(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None = (
+        Field(None, description="Instructor id, or `me` for all of my own courses.")
+    )

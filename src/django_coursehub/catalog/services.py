@@ -125,9 +125,9 @@ def _validate_course(changes: dict[str, Any]) -> None:
         raise _invalid(
             "language", _("Choose one of: %s.") % ", ".join(app_settings.COURSE_LANGUAGES)
         )
-    if "category_id" in changes and changes["category_id"] is not None:
-        if not Category.objects.filter(pk=changes["category_id"]).exists():
-            raise _invalid("category", _("Unknown category."))
+    category_id = changes.get("category_id")
+    if category_id is not None and not Category.objects.filter(pk=category_id).exists():
+        raise _invalid("category", _("Unknown category."))
 
 
 def _apply_publication(course: Course, is_published: bool | None) -> None:

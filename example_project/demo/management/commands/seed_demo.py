@@ -1,0 +1,465 @@
+# ruff: noqa: RUF001  (Uzbek and Russian demo texts use the real letters on purpose)
+"""``manage.py seed_demo``: fill the database with a small, realistic course catalogue.
+
+Running it again creates nothing twice: accounts, categories and courses that already exist
+(looked up by username, category name and course slug) are left as they are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from django_coursehub.accounts import services as account_services
+from django_coursehub.catalog import services as catalog_services
+from django_coursehub.catalog.models import Category, Course
+
+DEMO_PASSWORD = "coursehub-demo"
+
+CATEGORIES = [
+    ("Frontend", "frontend", "Interfaces that run in the browser: HTML, CSS, JavaScript, React."),
+    ("Backend", "backend", "Servers, APIs and databases."),
+    ("Mobile", "mobile", "Apps for Android and iOS."),
+    ("Design", "design", "UI and UX design, prototyping and design systems."),
+]
+
+INSTRUCTORS = [
+    {
+        "username": "dilnoza",
+        "email": "dilnoza@example.com",
+        "first_name": "Dilnoza",
+        "last_name": "Yoʻldosheva",
+        "headline": "Backend dasturchi, Python va PostgreSQL",
+        "bio": "Oʻn yildan beri veb-xizmatlar yaratadi va Toshkentda dasturlashdan dars beradi.",
+    },
+    {
+        "username": "gayrat",
+        "email": "gayrat@example.com",
+        "first_name": "Gʻayrat",
+        "last_name": "Toʻxtayev",
+        "headline": "Frontend va mobil dasturchi",
+        "bio": "React va Flutter boʻyicha mutaxassis, startaplarga ilovalar yaratadi.",
+    },
+]
+
+STUDENT = {
+    "username": "student",
+    "email": "student@example.com",
+    "first_name": "Madina",
+    "last_name": "Qodirova",
+}
+
+ADMIN = {"username": "admin", "email": "admin@example.com"}
+
+VIDEO_BASE = "https://videos.example.com/coursehub"
+FILE_BASE = "https://files.example.com/coursehub"
+
+
+def video(title: str, minutes: int, *, preview: bool = False) -> dict[str, Any]:
+    return {"title": title, "kind": "video", "duration": minutes * 60, "is_preview": preview}
+
+
+def text(title: str, minutes: int, content: str, *, preview: bool = False) -> dict[str, Any]:
+    return {
+        "title": title,
+        "kind": "text",
+        "duration": minutes * 60,
+        "content": content,
+        "is_preview": preview,
+    }
+
+
+def file(title: str, minutes: int, filename: str) -> dict[str, Any]:
+    return {"title": title, "kind": "file", "duration": minutes * 60, "filename": filename}
+
+
+COURSES: list[dict[str, Any]] = [
+    {
+        "slug": "django-rest-api",
+        "title": "Django bilan REST API yaratish",
+        "short_description": "Django va django-ninja yordamida toʻliq REST API quramiz.",
+        "description": (
+            "Kurs davomida loyiha sozlamalaridan boshlab modellar, migratsiyalar, "
+            "JWT autentifikatsiya va API hujjatlarigacha bosqichma-bosqich oʻtamiz."
+        ),
+        "category": "Backend",
+        "instructor": "dilnoza",
+        "price": Decimal("490000"),
+        "currency": "UZS",
+        "level": "intermediate",
+        "language": "uz",
+        "sections": [
+            (
+                "Loyihani sozlash",
+                [
+                    video("Kursga kirish", 7, preview=True),
+                    video("Virtual muhit va Django oʻrnatish", 13),
+                    text(
+                        "Loyiha tuzilmasi",
+                        10,
+                        "Django loyihasi bir nechta ilovadan iborat. Har bir ilova oʻz "
+                        "modellari, xizmatlari va API yoʻllarini saqlaydi.",
+                    ),
+                ],
+            ),
+            (
+                "Modellar va maʼlumotlar bazasi",
+                [
+                    video("Modellar yaratish", 21),
+                    video("Migratsiyalar", 14),
+                    file("Amaliy topshiriq", 15, "django-amaliy-topshiriq.pdf"),
+                ],
+            ),
+            (
+                "API endpointlari",
+                [
+                    video("django-ninja bilan birinchi endpoint", 19),
+                    video("JWT autentifikatsiya", 22),
+                    text(
+                        "Yakuniy loyiha",
+                        20,
+                        "Kurslar katalogi uchun API yozing: roʻyxat, qidiruv va sahifalash bilan.",
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "react-asoslari",
+        "title": "React asoslari",
+        "short_description": "Komponentlar, holat va hodisalar: Reactni noldan oʻrganamiz.",
+        "description": "JavaScript bilgan har bir kishi uchun Reactga amaliy kirish.",
+        "category": "Frontend",
+        "instructor": "gayrat",
+        "price": Decimal("0"),
+        "currency": "UZS",
+        "level": "beginner",
+        "language": "uz",
+        "sections": [
+            (
+                "Boshlash",
+                [
+                    video("React nima?", 6, preview=True),
+                    video("Birinchi komponent", 12),
+                ],
+            ),
+            (
+                "Holat va hodisalar",
+                [
+                    video("useState hooki", 15),
+                    video("Formalar bilan ishlash", 17),
+                    text(
+                        "Mashq: vazifalar roʻyxati",
+                        25,
+                        "Vazifa qoʻshish, belgilash va oʻchirish mumkin boʻlgan kichik "
+                        "ilova yarating.",
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "flutter-first-app",
+        "title": "Flutter: первое мобильное приложение",
+        "short_description": "От установки SDK до публикации приложения в Google Play.",
+        "description": "Практический курс: за шесть уроков вы соберёте и опубликуете приложение.",
+        "category": "Mobile",
+        "instructor": "gayrat",
+        "price": Decimal("390000"),
+        "currency": "UZS",
+        "level": "beginner",
+        "language": "ru",
+        "sections": [
+            (
+                "Введение",
+                [
+                    video("Что такое Flutter", 8, preview=True),
+                    text(
+                        "Установка SDK",
+                        10,
+                        "Скачайте Flutter SDK, добавьте его в PATH и запустите flutter doctor.",
+                    ),
+                ],
+            ),
+            (
+                "Виджеты",
+                [
+                    video("Stateless и Stateful виджеты", 18),
+                    video("Вёрстка экранов", 21),
+                    file("Исходный код урока", 5, "flutter-widgets.zip"),
+                ],
+            ),
+            (
+                "Публикация",
+                [
+                    video("Сборка для Android", 15),
+                    text(
+                        "Публикация в Google Play",
+                        12,
+                        "Подготовьте иконку, скриншоты и описание, затем загрузите AAB-файл.",
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "figma-ui-dizayn",
+        "title": "Figma bilan UI dizayn",
+        "short_description": "Freymlar, auto layout va komponentlar bilan interfeys chizamiz.",
+        "description": "Dizaynga yangi kirganlar uchun bepul kurs.",
+        "category": "Design",
+        "instructor": "dilnoza",
+        "price": Decimal("0"),
+        "currency": "UZS",
+        "level": "beginner",
+        "language": "uz",
+        "sections": [
+            (
+                "Figma bilan tanishuv",
+                [
+                    video("Interfeys bilan tanishuv", 9, preview=True),
+                    video("Freymlar va auto layout", 16),
+                ],
+            ),
+            (
+                "Dizayn tizimi",
+                [
+                    text(
+                        "Ranglar va tipografiya",
+                        8,
+                        "Bitta asosiy rang, ikkita yordamchi rang va aniq shrift "
+                        "oʻlchamlari bilan boshlang.",
+                    ),
+                    video("Komponentlar kutubxonasi", 19),
+                    file("Namuna fayl", 5, "figma-namuna.fig"),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "postgresql-for-developers",
+        "title": "PostgreSQL for Application Developers",
+        "short_description": "Data modelling, indexes and full-text search for busy developers.",
+        "description": (
+            "Constraints that keep data honest, query plans you can read, and search that "
+            "ranks results well."
+        ),
+        "category": "Backend",
+        "instructor": "dilnoza",
+        "price": Decimal("29.00"),
+        "currency": "USD",
+        "level": "advanced",
+        "language": "en",
+        "sections": [
+            (
+                "Getting the data model right",
+                [
+                    video("Why PostgreSQL", 10, preview=True),
+                    video("Constraints that protect you", 23),
+                    file("Cheat sheet: data types", 5, "postgresql-types.pdf"),
+                ],
+            ),
+            (
+                "Performance",
+                [
+                    video("Reading EXPLAIN ANALYZE", 25),
+                    video("Indexes that pay off", 22),
+                ],
+            ),
+            (
+                "Search",
+                [
+                    video("Full-text search with ranking", 21),
+                    text(
+                        "Exercises",
+                        30,
+                        "Add a tsvector column to a table of articles, index it, and rank "
+                        "the results of three queries.",
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "javascript-s-nulya",
+        "title": "JavaScript с нуля",
+        "short_description": "Переменные, функции и работа с DOM на живых примерах.",
+        "description": "Курс для тех, кто никогда не программировал.",
+        "category": "Frontend",
+        "instructor": "gayrat",
+        "price": Decimal("250000"),
+        "currency": "UZS",
+        "level": "all",
+        "language": "ru",
+        "sections": [
+            (
+                "Основы языка",
+                [
+                    video("Переменные и типы", 11, preview=True),
+                    video("Функции", 14),
+                    file("Шпаргалка", 4, "js-shpargalka.pdf"),
+                ],
+            ),
+            (
+                "Работа с DOM",
+                [
+                    video("Поиск элементов", 13),
+                    video("События", 15),
+                ],
+            ),
+        ],
+    },
+    {
+        "slug": "kotlin-android",
+        "title": "Kotlin bilan Android ilovalar",
+        "short_description": "Tez orada: Kotlin va Android Studio bilan ilova yaratish.",
+        "description": "Kurs tayyorlanmoqda.",
+        "category": "Mobile",
+        "instructor": "gayrat",
+        "price": Decimal("550000"),
+        "currency": "UZS",
+        "level": "intermediate",
+        "language": "uz",
+        "is_draft": True,
+        "sections": [
+            (
+                "Kotlin asoslari",
+                [
+                    video("Oʻzgaruvchilar va turlar", 12, preview=True),
+                    video("Funksiyalar", 14),
+                ],
+            ),
+            (
+                "Android Studio",
+                [
+                    video("Birinchi ilova", 18),
+                    text("Emulyatorni sozlash", 7, "AVD Manager orqali yangi qurilma yarating."),
+                ],
+            ),
+        ],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, categories and courses (safe to run more than once)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.created: list[str] = []
+        with transaction.atomic():
+            self._admin()
+            instructors = {data["username"]: self._instructor(data) for data in INSTRUCTORS}
+            self._user(STUDENT)
+            categories = {
+                name: self._category(name, slug, about) for name, slug, about in CATEGORIES
+            }
+            for course in COURSES:
+                self._course(course, categories, instructors)
+
+        if self.created:
+            self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo objects:"))
+            for line in self.created:
+                self.stdout.write(f"  {line}")
+        else:
+            self.stdout.write("The demo data is already there; nothing to create.")
+        self._print_logins()
+
+    def _user(self, data: dict[str, str]) -> Any:
+        existing = get_user_model()._default_manager.filter(username=data["username"]).first()
+        if existing is not None:
+            return existing
+        user = account_services.user_register(
+            username=data["username"],
+            email=data["email"],
+            password=DEMO_PASSWORD,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        self.created.append(f"user {user.username}")
+        return user
+
+    def _admin(self) -> Any:
+        user_model = get_user_model()
+        existing = user_model._default_manager.filter(username=ADMIN["username"]).first()
+        if existing is not None:
+            return existing
+        # No package service makes superusers: that is Django's own job.
+        admin = user_model._default_manager.create_superuser(
+            username=ADMIN["username"], email=ADMIN["email"], password=DEMO_PASSWORD
+        )
+        self.created.append(f"superuser {admin.username}")
+        return admin
+
+    def _instructor(self, data: dict[str, str]) -> Any:
+        existing = get_user_model()._default_manager.filter(username=data["username"]).exists()
+        user = self._user(data)
+        # What makes an instructor by default: the permission to add courses.
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="coursehub", codename="add_course")
+        )
+        if not existing:
+            account_services.profile_update(
+                user=user,
+                changes={
+                    "headline": data["headline"],
+                    "bio": data["bio"],
+                    "preferred_language": "uz",
+                },
+            )
+        return user
+
+    def _category(self, name: str, slug: str, description: str) -> Category:
+        existing = Category.objects.filter(name=name).first()
+        if existing is not None:
+            return existing
+        category = catalog_services.category_create(name=name, slug=slug, description=description)
+        self.created.append(f"category {category.name}")
+        return category
+
+    def _course(
+        self, data: dict[str, Any], categories: dict[str, Category], instructors: dict[str, Any]
+    ) -> None:
+        if Course.objects.filter(slug=data["slug"]).exists():
+            return
+        course = catalog_services.course_create(
+            owner=instructors[data["instructor"]],
+            title=data["title"],
+            slug=data["slug"],
+            short_description=data["short_description"],
+            description=data["description"],
+            category_id=categories[data["category"]].pk,
+            price=data["price"],
+            currency=data["currency"],
+            level=data["level"],
+            language=data["language"],
+            is_published=not data.get("is_draft", False),
+        )
+        for section_number, (section_title, lessons) in enumerate(data["sections"], start=1):
+            section = catalog_services.section_create(course=course, title=section_title)
+            for number, lesson in enumerate(lessons, start=1):
+                fields = dict(lesson)
+                if fields["kind"] == "video":
+                    name = f"{section_number:02d}-{number:02d}.mp4"
+                    fields["video_url"] = f"{VIDEO_BASE}/{course.slug}/{name}"
+                elif fields["kind"] == "file":
+                    fields["attachment_url"] = f"{FILE_BASE}/{course.slug}/{fields.pop('filename')}"
+                catalog_services.lesson_create(section=section, **fields)
+        state = "draft" if data.get("is_draft") else "published"
+        self.created.append(f"course {course.title} ({state}, {course.language})")
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
+        rows = [
+            ("username", "password", "role"),
+            (ADMIN["username"], DEMO_PASSWORD, "superuser (/admin/)"),
+            *((data["username"], DEMO_PASSWORD, "instructor") for data in INSTRUCTORS),
+            (STUDENT["username"], DEMO_PASSWORD, "student"),
+        ]
+        for username, password, role in rows:
+            self.stdout.write(f"  {username:<10} {password:<16} {role}")

@@ -1,0 +1,23 @@
+"""A ready URLconf for sites that have no NinjaAPI of their own.
+
+``path("api/", include("django_coursehub.urls"))`` serves the whole API, its OpenAPI schema at
+``openapi.json`` and Swagger UI at ``docs``. Sites with a NinjaAPI mount
+:data:`django_coursehub.api.router` in it instead.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from ninja import NinjaAPI
+
+import django_coursehub
+from django_coursehub.api import router
+
+api = NinjaAPI(
+    title="django-coursehub",
+    version=django_coursehub.__version__,
+    urls_namespace="coursehub",
+)
+api.add_router("/", router)
+
+urlpatterns = [path("", api.urls)]
