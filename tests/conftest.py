@@ -23,7 +23,9 @@ class ApiClient(Client):
             self.defaults["HTTP_AUTHORIZATION"] = f"Bearer {self.access}"
 
     def _json(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
-        body = data if isinstance(data, bytes | str) else json.dumps(data if data is not None else {})
+        body = (
+            data if isinstance(data, bytes | str) else json.dumps(data if data is not None else {})
+        )
         return getattr(super(), method)(path, body, content_type="application/json", **extra)
 
     def post(self, path: str, data: Any = None, **extra: Any) -> Any:  # type: ignore[override]

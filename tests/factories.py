@@ -84,6 +84,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Lesson
+        skip_postgeneration_save = True
 
     section = factory.SubFactory(SectionFactory)
     course = factory.SelfAttribute("section.course")

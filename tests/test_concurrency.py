@@ -50,9 +50,11 @@ def test_parallel_refreshes_of_one_token_yield_exactly_one_new_pair():
     refresh = token_pair_for_user(UserFactory())["refresh"]
 
     statuses = run_in_parallel(
-        lambda _: ApiClient(raise_request_exception=False)
-        .post("/api/auth/refresh/", {"refresh": refresh})
-        .status_code
+        lambda _: (
+            ApiClient(raise_request_exception=False)
+            .post("/api/auth/refresh/", {"refresh": refresh})
+            .status_code
+        )
     )
 
     assert Counter(statuses) == {200: 1, 401: THREADS - 1}
@@ -60,8 +62,14 @@ def test_parallel_refreshes_of_one_token_yield_exactly_one_new_pair():
 
 def test_parallel_registrations_of_one_username_create_one_account():
     def register(index: int) -> int:
-        body = {"username": "dilnoza", "email": f"d{index}@example.uz", "password": "Tashkent-2026!"}
-        return ApiClient(raise_request_exception=False).post("/api/auth/register/", body).status_code
+        body = {
+            "username": "dilnoza",
+            "email": f"d{index}@example.uz",
+            "password": "Tashkent-2026!",
+        }
+        return (
+            ApiClient(raise_request_exception=False).post("/api/auth/register/", body).status_code
+        )
 
     statuses = run_in_parallel(register)
 
@@ -74,7 +82,9 @@ def test_parallel_lesson_creation_keeps_order_and_lesson_count_exact():
 
     def add_lesson(index: int) -> int:
         body = {"section": section.pk, "title": f"Lesson {index}", "duration": 60}
-        return ApiClient(owner, raise_request_exception=False).post("/api/lessons/", body).status_code
+        return (
+            ApiClient(owner, raise_request_exception=False).post("/api/lessons/", body).status_code
+        )
 
     statuses = run_in_parallel(add_lesson)
 

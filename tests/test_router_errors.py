@@ -7,16 +7,27 @@ no exception handler. Every failure must still come back as JSON 4xx, never as a
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
 
+import pydantic
 import pytest
 from django.test import Client, override_settings
 from django.urls import path
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
+from ninja.errors import set_default_exc_handlers
 
+from django_coursehub.accounts.tokens import token_pair_for_user
 from django_coursehub.api import router as coursehub_router
 from django_coursehub.schemas import MAX_ID
-from tests.factories import PASSWORD, CourseFactory, DraftCourseFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CourseFactory,
+    DraftCourseFactory,
+    LessonFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 bare_api = NinjaAPI(title="bare host", urls_namespace="coursehub-bare-host")
 bare_api.add_router("/", coursehub_router)
@@ -38,8 +49,6 @@ def post_json(client: Client, url: str, body: Any, **extra: Any) -> Any:
 
 
 def bearer(user: Any) -> dict[str, str]:
-    from django_coursehub.accounts.tokens import token_pair_for_user
-
     return {"HTTP_AUTHORIZATION": f"Bearer {token_pair_for_user(user)['access']}"}
 
 
@@ -55,8 +64,6 @@ def assert_json_error(response: Any, status: int, code: str | None = None) -> di
 
 
 def test_the_bare_host_registers_no_exception_handlers_of_its_own():
-    from ninja.errors import set_default_exc_handlers
-
     defaults = NinjaAPI(urls_namespace="coursehub-bare-host-defaults")
     set_default_exc_handlers(defaults)
     assert set(bare_api._exception_handlers) == set(defaults._exception_handlers)
@@ -139,6 +146,26 @@ def test_garbage_token_is_a_json_401(client):
 def test_broken_json_body_is_a_json_400(client, body):
     response = post_json(client, "/api/auth/login/", body)
     assert_json_error(response, 400)
+
+
+def test_absurdly_nested_json_is_a_json_400(client):
+    depth = 100_000
+    response = post_json(client, "/api/auth/login/", "[" * depth + "]" * depth)
+    assert_json_error(response, 400)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", "username=aziza&password=x"),
+        ("application/x-www-form-urlencoded", "username=aziza&password=x"),
+        ("application/xml", "<login/>"),
+    ],
+)
+def test_a_body_that_is_not_json_is_a_json_4xx(client, content_type, body):
+    response = client.post("/api/auth/login/", body, content_type=content_type)
+    assert 400 <= response.status_code < 500, response.content
+    assert response["Content-Type"].startswith("application/json")
 
 
 def test_json_body_that_is_not_an_object_is_a_json_4xx(client):
@@ -261,3 +288,97 @@ def test_wrong_json_types_are_a_json_4xx_never_500(client):
     ):
         response = post_json(client, "/api/auth/login/", body)
         assert 400 <= response.status_code < 500, (body, response.content)
+
+
+def _accepts_text(annotation: Any) -> bool:
+    if annotation is str:
+        return True
+    return any(_accepts_text(arg) for arg in typing.get_args(annotation))
+
+
+def _input_schemas() -> dict[str, type[Schema]]:
+    schemas: dict[str, type[Schema]] = {}
+    for _prefix, router in bare_api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for params in operation.models:
+                    for field in params.model_fields.values():
+                        if isinstance(field.annotation, type) and issubclass(
+                            field.annotation, Schema
+                        ):
+                            schemas[field.annotation.__name__] = field.annotation
+    return schemas
+
+
+def _text_fields() -> list[tuple[type[Schema], str]]:
+    return [
+        (schema, name)
+        for schema in _input_schemas().values()
+        for name, field in schema.model_fields.items()
+        if _accepts_text(field.annotation)
+    ]
+
+
+def test_every_request_schema_with_text_is_covered():
+    names = {schema.__name__ for schema, _field in _text_fields()}
+    assert {"RegisterIn", "LoginIn", "ProfileIn", "RefreshIn", "PasswordChangeIn"} <= names
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"), _text_fields(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_every_text_field_of_every_request_refuses_nul_bytes(schema, field):
+    # PostgreSQL refuses NUL in text with a DataError; it must never get that far.
+    with pytest.raises(pydantic.ValidationError) as raised:
+        schema.model_validate({field: "before\x00after"})
+    assert (field,) in {tuple(error["loc"]) for error in raised.value.errors()}
+
+
+JUNK_BODIES = [
+    "{",
+    "[]",
+    json.dumps(
+        {
+            "title": 10**40,
+            "name": ["x"],
+            "course": "1",
+            "section": 10**40,
+            "position": -(10**40),
+            "price": "NaN",
+            "is_published": "maybe",
+            "duration": 1e308,
+            "category": {"id": 1},
+            "refresh": None,
+        }
+    ),
+]
+
+
+def _routes() -> list[str]:
+    routes = {str(pattern.pattern) for pattern in bare_api.urls[0]}
+    return sorted(route for route in routes if route.endswith("/"))
+
+
+def test_no_input_to_any_route_produces_a_500(client):
+    lesson = LessonFactory()
+    ids = {
+        "<category_id>": lesson.course.category_id,
+        "<course_id>": lesson.course_id,
+        "<section_id>": lesson.section_id,
+        "<lesson_id>": lesson.pk,
+    }
+    staff = bearer(StaffFactory())
+    failures = []
+    for route in _routes():
+        for ids_kind in ("real", "huge"):
+            url = "/api/" + route
+            for placeholder, real_id in ids.items():
+                url = url.replace(placeholder, str(real_id if ids_kind == "real" else 10**40))
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                for body in JUNK_BODIES:
+                    response = client.generic(
+                        method, url, body, content_type="application/json", **staff
+                    )
+                    if response.status_code >= 500:
+                        failures.append((method, url, body[:20], response.status_code))
+    assert failures == []

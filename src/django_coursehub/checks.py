@@ -33,6 +33,10 @@ CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 REQUIRED_APPS = ("ordered_model", "ninja_jwt", "ninja_jwt.token_blacklist")
 
 
+def _is_positive_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _type_error(key: str, expected: str, value: Any) -> Error:
     return Error(
         f"COURSEHUB[{key!r}] must be {expected}, got {value!r}.",
@@ -49,7 +53,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
     for key in user_settings:
         if key not in DEFAULTS:
-            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+            # Settings are upper case; a lower-case typo should still find its match.
+            close = difflib.get_close_matches(str(key).upper(), DEFAULTS, n=1)
             errors.append(
                 Error(
                     f"Unknown COURSEHUB setting {key!r}.",
@@ -61,7 +66,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
     for key in POSITIVE_INTEGERS:
         value = merged[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not _is_positive_integer(value):
             errors.append(_type_error(key, "a positive integer", value))
     for key in NON_NEGATIVE_INTEGERS:
         value = merged[key]
@@ -85,7 +90,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         errors.extend(_check_import_string(key, merged[key]))
 
     page_size, max_page_size = merged["PAGE_SIZE"], merged["MAX_PAGE_SIZE"]
-    if isinstance(page_size, int) and isinstance(max_page_size, int) and page_size > max_page_size:
+    if (
+        _is_positive_integer(page_size)
+        and _is_positive_integer(max_page_size)
+        and page_size > max_page_size
+    ):
         errors.append(
             Error(
                 f"COURSEHUB['PAGE_SIZE'] ({page_size}) is larger than "

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from django_coursehub.accounts import services
@@ -20,7 +21,7 @@ from django_coursehub.accounts.schemas import (
 )
 from django_coursehub.accounts.selectors import user_with_profile
 from django_coursehub.conf import app_settings
-from django_coursehub.schemas import ErrorOut, MessageOut
+from django_coursehub.schemas import MessageOut, error_responses
 
 router = Router(tags=["auth"])
 
@@ -43,7 +44,8 @@ def client_ip(request: HttpRequest) -> str:
 
 @router.post(
     "/register/",
-    response={201: RegisterOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    auth=None,
+    response={201: RegisterOut, **error_responses(400, 403, 409)},
     summary="Create an account",
     url_name="coursehub-register",
 )
@@ -55,7 +57,8 @@ def register(request: HttpRequest, payload: RegisterIn) -> Any:
 
 @router.post(
     "/login/",
-    response={200: TokenPairOut, 401: ErrorOut, 429: ErrorOut},
+    auth=None,
+    response={200: TokenPairOut, **error_responses(401, 429)},
     summary="Log in with username (or e-mail) and password",
     url_name="coursehub-login",
 )
@@ -67,7 +70,8 @@ def login(request: HttpRequest, payload: LoginIn) -> Any:
 
 @router.post(
     "/refresh/",
-    response={200: AccessOut, 401: ErrorOut},
+    auth=None,
+    response={200: AccessOut, **error_responses(401)},
     summary="Get a new access token (and a rotated refresh token when rotation is on)",
     url_name="coursehub-refresh",
 )
@@ -78,19 +82,19 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> Any:
 @router.post(
     "/logout/",
     auth=jwt_auth,
-    response={200: MessageOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: MessageOut, **error_responses(401, 403)},
     summary="Blacklist a refresh token",
     url_name="coursehub-logout",
 )
 def logout(request: HttpRequest, payload: RefreshIn) -> Any:
     services.token_blacklist(user=request.auth, refresh=payload.refresh)
-    return {"detail": "Logged out."}
+    return {"detail": _("Logged out.")}
 
 
 @router.post(
     "/password/",
     auth=jwt_auth,
-    response={200: TokenPairOut, 400: ErrorOut, 401: ErrorOut},
+    response={200: TokenPairOut, **error_responses(400, 401)},
     summary="Change my password (all earlier tokens stop working)",
     url_name="coursehub-password-change",
 )
@@ -103,7 +107,7 @@ def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
 @router.get(
     "/profile/",
     auth=jwt_auth,
-    response={200: ProfileOut, 401: ErrorOut},
+    response={200: ProfileOut, **error_responses(401)},
     summary="My profile",
     url_name="coursehub-profile",
 )
@@ -114,7 +118,7 @@ def profile(request: HttpRequest) -> Any:
 @router.put(
     "/profile/",
     auth=jwt_auth,
-    response={200: ProfileOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut},
+    response={200: ProfileOut, **error_responses(400, 401, 409)},
     summary="Replace my profile's editable fields",
     url_name="coursehub-profile-put",
 )
@@ -125,7 +129,7 @@ def profile_replace(request: HttpRequest, payload: ProfileIn) -> Any:
 @router.patch(
     "/profile/",
     auth=jwt_auth,
-    response={200: ProfileOut, 400: ErrorOut, 401: ErrorOut, 409: ErrorOut},
+    response={200: ProfileOut, **error_responses(400, 401, 409)},
     summary="Change some of my profile's fields",
     url_name="coursehub-profile-patch",
 )

@@ -7,14 +7,14 @@ from ninja import Schema
 from pydantic import Field
 
 from django_coursehub.accounts.permissions import is_instructor
-from django_coursehub.schemas import text
+from django_coursehub.schemas import InputSchema, text
 
 # Django's password hashers cost the same for any length up to this; longer is an attack.
 MAX_PASSWORD_LENGTH = 4096
 MAX_TOKEN_LENGTH = 4096
 
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     username: text(150, min_length=1)
     email: text(254, min_length=3)
     password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
@@ -22,12 +22,12 @@ class RegisterIn(Schema):
     last_name: text(150) = ""
 
 
-class LoginIn(Schema):
+class LoginIn(InputSchema):
     username: text(254, min_length=1) = Field(description="Username or e-mail address.")
     password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
 
 
-class RefreshIn(Schema):
+class RefreshIn(InputSchema):
     refresh: text(MAX_TOKEN_LENGTH, min_length=1)
 
 
@@ -41,12 +41,12 @@ class AccessOut(Schema):
     refresh: str | None = Field(None, description="Present when refresh-token rotation is on.")
 
 
-class PasswordChangeIn(Schema):
+class PasswordChangeIn(InputSchema):
     old_password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
     new_password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     """Editable profile fields. PUT and PATCH both change only the fields that are sent."""
 
     first_name: text(150) = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +19,7 @@ from ninja_jwt.tokens import RefreshToken
 from ninja_jwt.utils import datetime_from_epoch
 
 from django_coursehub.accounts.models import Profile
-from django_coursehub.accounts.throttling import (
-    check_login_allowed,
-    record_login_failure,
-    reset_login_failures,
-)
+from django_coursehub.accounts.throttling import reserve_login_attempt, reset_login_failures
 from django_coursehub.accounts.tokens import TokenPair, token_pair_for_user, user_for_token
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import (
@@ -72,6 +69,8 @@ def user_register(
     if not app_settings.REGISTRATION_OPEN:
         raise PermissionDenied(_("Registration is closed."), code="registration_closed")
     user_model = get_user_model()
+    # NFKC, as Django's own forms do, so a full-width look-alike of "admin" is "admin".
+    username = user_model.normalize_username(username)
     user = user_model(
         username=username, email=_validate_email(email), first_name=first_name, last_name=last_name
     )
@@ -109,7 +108,8 @@ def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
     ``LOGIN_FAILURE_WINDOW`` seconds the login raises :class:`Throttled` without checking the
     password. Every failure gives the same message, whether or not the account exists.
     """
-    check_login_allowed(identifier, client_ip)
+    identifier = unicodedata.normalize("NFKC", identifier)  # as Django's login form does
+    reserve_login_attempt(identifier, client_ip)
     username = identifier
     if "@" in identifier:
         matches = list(
@@ -121,7 +121,6 @@ def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
             username = matches[0]
     user = authenticate(username=username, password=password)
     if user is None:
-        record_login_failure(identifier, client_ip)
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
     reset_login_failures(identifier, client_ip)
     if jwt_settings.UPDATE_LAST_LOGIN:

@@ -1,7 +1,8 @@
 """Failed-login throttling per (username, client IP), kept in a Django cache.
 
-Counting uses ``cache.add`` + ``cache.incr``, which are atomic on the memcached, Redis and
-local-memory backends, so parallel guesses cannot slip past the limit.
+An attempt is counted before its password is checked (``cache.add`` + ``cache.incr``, atomic
+on the memcached, Redis and local-memory backends), so parallel guesses cannot slip past the
+limit. A successful login clears the count; a failed one leaves its attempt counted.
 """
 
 from __future__ import annotations
@@ -20,27 +21,22 @@ def _keys(identifier: str, client_ip: str) -> tuple[str, str]:
     return f"coursehub:login:{digest}:failures", f"coursehub:login:{digest}:until"
 
 
-def check_login_allowed(identifier: str, client_ip: str) -> None:
-    """Raise :class:`Throttled` while this username and IP are over the failure limit."""
+def reserve_login_attempt(identifier: str, client_ip: str) -> None:
+    """Count one attempt; raise :class:`Throttled` if the limit for this window is used up."""
     cache = caches[app_settings.THROTTLE_CACHE]
-    failures_key, until_key = _keys(identifier, client_ip)
-    values = cache.get_many([failures_key, until_key])
-    if values.get(failures_key, 0) >= app_settings.LOGIN_FAILURE_LIMIT:
-        until = values.get(until_key, time.time() + app_settings.LOGIN_FAILURE_WINDOW)
-        raise Throttled(retry_after=max(1, int(until - time.time())))
-
-
-def record_login_failure(identifier: str, client_ip: str) -> None:
-    cache = caches[app_settings.THROTTLE_CACHE]
-    failures_key, until_key = _keys(identifier, client_ip)
+    attempts_key, until_key = _keys(identifier, client_ip)
     window = app_settings.LOGIN_FAILURE_WINDOW
-    # The window starts at the first failure and is not extended by later ones.
+    # The window starts at the first attempt and is not extended by later ones.
     cache.add(until_key, time.time() + window, timeout=window)
-    cache.add(failures_key, 0, timeout=window)
+    cache.add(attempts_key, 0, timeout=window)
     try:
-        cache.incr(failures_key)
+        attempts = cache.incr(attempts_key)
     except ValueError:  # expired between add and incr
-        cache.set(failures_key, 1, timeout=window)
+        cache.set(attempts_key, 1, timeout=window)
+        attempts = 1
+    if attempts > app_settings.LOGIN_FAILURE_LIMIT:
+        until = cache.get(until_key, time.time() + window)
+        raise Throttled(retry_after=max(1, int(until - time.time())))
 
 
 def reset_login_failures(identifier: str, client_ip: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ordered_model.admin import (
     OrderedInlineModelAdminMixin,
     OrderedModelAdmin,
@@ -25,7 +27,16 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ("name",)
 
 
-class SectionInline(OrderedTabularInline):
+class MovePermissionMixin:
+    """django-ordered-model's move links check no permission: any staff user could reorder."""
+
+    def move_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.has_change_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return super().move_view(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class SectionInline(MovePermissionMixin, OrderedTabularInline):
     model = Section
     fields = ("title", "order", "move_up_down_links")
     readonly_fields = ("order", "move_up_down_links")
@@ -34,7 +45,7 @@ class SectionInline(OrderedTabularInline):
     show_change_link = True
 
 
-class LessonInline(OrderedTabularInline):
+class LessonInline(MovePermissionMixin, OrderedTabularInline):
     model = Lesson
     fk_name = "section"
     fields = ("title", "kind", "duration", "is_preview", "order", "move_up_down_links")
@@ -86,7 +97,9 @@ class CourseAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, admin.Model
 
 
 @admin.register(Section)
-class SectionAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedModelAdmin):
+class SectionAdmin(
+    MovePermissionMixin, RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedModelAdmin
+):
     list_display = ("title", "course", "order", "move_up_down_links")
     list_filter = ("course__status",)
     search_fields = ("title", "course__title")
@@ -94,6 +107,11 @@ class SectionAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedMod
     raw_id_fields = ("course",)
     ordering = ("course", "order")
     inlines = [LessonInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Section | None = None) -> Any:
+        # Its lessons carry the course too: moving a section to another course would split them.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "course") if obj is not None else readonly
 
     def delete_model(self, request: HttpRequest, obj: Section) -> None:
         services.section_delete(section=obj)
@@ -104,7 +122,7 @@ class SectionAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedMod
 
 
 @admin.register(Lesson)
-class LessonAdmin(OrderedModelAdmin):
+class LessonAdmin(MovePermissionMixin, OrderedModelAdmin):
     list_display = (
         "title",
         "section",
@@ -121,11 +139,16 @@ class LessonAdmin(OrderedModelAdmin):
     raw_id_fields = ("section",)
     exclude = ("course",)
     ordering = ("course", "section__order", "order")
+    # Explicit, so forms neither warn on Django 5.2 nor change meaning on 6.0.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
+        previous_course_id = obj.course_id
         obj.course_id = obj.section.course_id
         super().save_model(request, obj, form, change)
         services.course_recount(course=obj.course)
+        if change and previous_course_id != obj.course_id:
+            services.course_recount(course=Course.objects.get(pk=previous_course_id))
 
     def delete_model(self, request: HttpRequest, obj: Lesson) -> None:
         services.lesson_delete(lesson=obj)

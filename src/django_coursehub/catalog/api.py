@@ -38,15 +38,15 @@ from django_coursehub.catalog.schemas import (
 )
 from django_coursehub.exceptions import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from django_coursehub.pagination import Page, PageParams, paginate
-from django_coursehub.schemas import ErrorOut, PathId
+from django_coursehub.schemas import PathId, error_responses
 
 categories_router = Router(tags=["categories"])
 courses_router = Router(tags=["courses"])
 sections_router = Router(tags=["sections"])
 lessons_router = Router(tags=["lessons"])
 
-READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+READ_ERRORS = error_responses(400, 401, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 def _require_staff(user: Any) -> None:

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from django_coursehub.catalog.models import Course, Lesson
-from django_coursehub.schemas import BodyId, Position, text
+from django_coursehub.schemas import BodyId, InputSchema, Position, text
 
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[-\w]+$")]
 CourseSlug = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[-\w]+$")]
@@ -35,13 +35,13 @@ class CategoryOut(CategoryRef):
     course_count: int
 
 
-class CategoryIn(Schema):
+class CategoryIn(InputSchema):
     name: text(100, min_length=1)
     slug: Slug | None = None
     description: text(2000) = ""
 
 
-class CategoryPatch(Schema):
+class CategoryPatch(InputSchema):
     name: text(100, min_length=1) = None
     slug: Slug = None
     description: text(2000) = None
@@ -117,7 +117,7 @@ class CourseDetail(CourseListItem):
         return sum(lesson.duration for s in course.outline for lesson in s.lessons.all())
 
 
-class CourseIn(Schema):
+class CourseIn(InputSchema):
     """Create (POST) or replace (PUT) a course; PUT leaves fields that are not sent unchanged."""
 
     title: text(200, min_length=1)
@@ -132,7 +132,7 @@ class CourseIn(Schema):
     is_published: StrictBool = False
 
 
-class CoursePatch(Schema):
+class CoursePatch(InputSchema):
     title: text(200, min_length=1) = None
     slug: CourseSlug = None
     short_description: text(300) = None
@@ -173,17 +173,17 @@ class SectionDetail(SectionOut):
         return sum(lesson.duration for lesson in section.lesson_items)
 
 
-class SectionIn(Schema):
+class SectionIn(InputSchema):
     course: BodyId
     title: text(200, min_length=1)
     position: Position | None = Field(None, description="0-based; last when omitted.")
 
 
-class SectionPatch(Schema):
+class SectionPatch(InputSchema):
     title: text(200, min_length=1) = None
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     position: Position = Field(description="The new 0-based position.")
 
 
@@ -229,7 +229,7 @@ class LessonOut(Schema):
         return lesson.attachment_url if lesson.body_visible else None
 
 
-class LessonIn(Schema):
+class LessonIn(InputSchema):
     """Create (POST) or replace (PUT) a lesson; PUT leaves fields that are not sent unchanged."""
 
     section: BodyId
@@ -243,7 +243,7 @@ class LessonIn(Schema):
     position: Position | None = Field(None, description="0-based; last when omitted.")
 
 
-class LessonPatch(Schema):
+class LessonPatch(InputSchema):
     title: text(200, min_length=1) = None
     kind: LessonKind = None
     video_url: text(500) = None
@@ -253,7 +253,7 @@ class LessonPatch(Schema):
     is_preview: StrictBool = None
 
 
-class SectionPut(Schema):
+class SectionPut(InputSchema):
     title: text(200, min_length=1)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -47,11 +47,13 @@ def course_list(
         if instructor is not None:
             courses = courses.filter(owner_id=int(instructor))
     if category is not None:
-        if category.isdigit() and int(category) <= MAX_ID:
+        # isdigit() alone also accepts digits int() cannot read, such as "²".
+        if category.isascii() and category.isdigit() and int(category) <= MAX_ID:
             courses = courses.filter(category_id=int(category))
         else:
             courses = courses.filter(category__slug=category)
-    return courses.order_by("-published_at", "-id")
+    # Unpublished drafts (no date) come last on every database.
+    return courses.order_by(F("published_at").desc(nulls_last=True), "-id")
 
 
 def course_get_visible(*, user: Any, course_id: int) -> Course:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.conf import app_settings
-from django_coursehub.exceptions import Conflict, InvalidInput
+from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
 
 COURSE_FIELDS = (
     "title",
@@ -73,9 +73,7 @@ def _save_with_slug(obj: Any, *, slug_source: str, slug_given: bool) -> None:
         except IntegrityError as error:
             if slug_given or not _slug_clash(obj):
                 raise Conflict(
-                    _("Another %(name)s already uses this slug or name.")
-                    % {"name": obj._meta.verbose_name},
-                    code="duplicate",
+                    _("This slug or name is already taken."), code="duplicate"
                 ) from error
     raise Conflict(_("Could not generate a unique slug; try again."), code="duplicate")
 
@@ -99,7 +97,8 @@ def category_update(*, category: Category, changes: dict[str, Any]) -> Category:
     for name in ("name", "slug", "description"):
         if name in changes:
             setattr(category, name, changes[name])
-    _save_with_slug(category, slug_source=category.name, slug_given=True)
+    # A replacement that sends no slug (null) gets one generated from the name, as on create.
+    _save_with_slug(category, slug_source=category.name, slug_given=bool(category.slug))
     return category
 
 
@@ -183,7 +182,7 @@ def course_update(*, course: Course, changes: dict[str, Any]) -> Course:
     if "category" in changes:
         changes["category_id"] = changes.pop("category")
     _validate_course(changes)
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = _lock_course(course.pk)
     for name in (*COURSE_FIELDS, "category_id"):
         if name in changes:
             setattr(course, name, changes[name])
@@ -199,7 +198,7 @@ def course_delete(*, course: Course) -> bool:
     Whatever depends on a course protects its row (``on_delete=PROTECT``), so the database
     decides. Returns True when the course was deleted, False when it was archived.
     """
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = _lock_course(course.pk)
     try:
         with transaction.atomic():
             course.delete()
@@ -211,7 +210,31 @@ def course_delete(*, course: Course) -> bool:
 
 
 def _lock_course(course_id: int) -> Course:
-    return Course.objects.select_for_update().get(pk=course_id)
+    try:
+        return Course.objects.select_for_update().get(pk=course_id)
+    except Course.DoesNotExist as error:
+        raise NotFound(_("Course not found.")) from error
+
+
+def _current(model: type[Any], pk: int, not_found: Any) -> Any:
+    """The row as it is now, read after its course is locked.
+
+    Callers load objects before the lock, so theirs may be stale (moved or deleted meanwhile).
+    A fresh instance, unlike ``refresh_from_db()``, also resets django-ordered-model's record of
+    the original section, which its ``save()`` uses to close gaps.
+    """
+    try:
+        return model.objects.get(pk=pk)
+    except model.DoesNotExist as error:
+        raise NotFound(not_found) from error
+
+
+def _current_section(section: Section) -> Section:
+    return _current(Section, section.pk, _("Section not found."))
+
+
+def _current_lesson(lesson: Lesson) -> Lesson:
+    return _current(Lesson, lesson.pk, _("Lesson not found."))
 
 
 def _recount_lessons(course: Course) -> None:
@@ -243,6 +266,7 @@ def section_create(*, course: Course, title: str, position: int | None = None) -
 @transaction.atomic
 def section_update(*, section: Section, changes: dict[str, Any]) -> Section:
     _lock_course(section.course_id)
+    section = _current_section(section)
     for name in SECTION_FIELDS:
         if name in changes:
             setattr(section, name, changes[name])
@@ -253,7 +277,7 @@ def section_update(*, section: Section, changes: dict[str, Any]) -> Section:
 @transaction.atomic
 def section_move(*, section: Section, position: int) -> Section:
     _lock_course(section.course_id)
-    section.refresh_from_db()
+    section = _current_section(section)
     _check_position(position, last=Section.objects.filter(course_id=section.course_id).count() - 1)
     section.to(position)
     return section
@@ -263,7 +287,7 @@ def section_move(*, section: Section, position: int) -> Section:
 def section_delete(*, section: Section) -> None:
     """Delete a section with its lessons; the remaining sections close the gap."""
     course = _lock_course(section.course_id)
-    section.refresh_from_db()
+    section = _current_section(section)
     section.delete()
     _recount_lessons(course)
 
@@ -288,6 +312,7 @@ def lesson_create(
     """Add a lesson to ``section``: last, or at the 0-based ``position``."""
     _validate_lesson(fields)
     course = _lock_course(section.course_id)
+    section = _current_section(section)
     lesson = Lesson(section=section, course=course, title=title)
     for name in LESSON_FIELDS:
         if name in fields:
@@ -305,6 +330,7 @@ def lesson_create(
 def lesson_update(*, lesson: Lesson, changes: dict[str, Any]) -> Lesson:
     _validate_lesson(changes)
     _lock_course(lesson.course_id)
+    lesson = _current_lesson(lesson)
     for name in LESSON_FIELDS:
         if name in changes:
             setattr(lesson, name, changes[name])
@@ -316,7 +342,9 @@ def lesson_update(*, lesson: Lesson, changes: dict[str, Any]) -> Lesson:
 def lesson_move(*, lesson: Lesson, position: int, section: Section | None = None) -> Lesson:
     """Move a lesson to ``position`` within its section, or within another section of its course."""
     _lock_course(lesson.course_id)
-    lesson.refresh_from_db()
+    lesson = _current_lesson(lesson)
+    if section is not None:
+        section = _current_section(section)
     if section is not None and section.pk != lesson.section_id:
         if section.course_id != lesson.course_id:
             raise _invalid("section", _("A lesson can only move within its own course."))
@@ -330,7 +358,7 @@ def lesson_move(*, lesson: Lesson, position: int, section: Section | None = None
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson) -> None:
     course = _lock_course(lesson.course_id)
-    lesson.refresh_from_db()
+    lesson = _current_lesson(lesson)
     lesson.delete()
     _recount_lessons(course)
 

@@ -1,0 +1,392 @@
+"""The Django admin for the catalogue and profiles, driven as a superuser would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from django_coursehub.accounts.models import Profile
+from django_coursehub.catalog.models import Course, Lesson, Section
+from tests.factories import (
+    CategoryFactory,
+    CourseFactory,
+    LessonFactory,
+    SectionFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def lesson_count(course: Course) -> int:
+    course.refresh_from_db()
+    return course.lesson_count
+
+
+def orders(queryset: Any) -> list[int]:
+    return list(queryset.order_by("order").values_list("pk", flat=True))
+
+
+def lesson_form(section: Section, **overrides: Any) -> dict[str, Any]:
+    return {
+        "section": section.pk,
+        "title": "Admin lesson",
+        "kind": "text",
+        "video_url": "",
+        "attachment_url": "",
+        "content": "Body",
+        "duration": 60,
+        **overrides,
+    }
+
+
+ADMIN_MODELS = ["category", "course", "section", "lesson", "profile"]
+
+
+def inline_management(prefix: str, objects: list[Any]) -> dict[str, Any]:
+    """Management form data plus one unchanged row per existing inline object."""
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": len(objects),
+        f"{prefix}-INITIAL_FORMS": len(objects),
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, obj in enumerate(objects):
+        data[f"{prefix}-{index}-id"] = obj.pk
+        data[f"{prefix}-{index}-title"] = obj.title
+        if isinstance(obj, Lesson):
+            data[f"{prefix}-{index}-kind"] = obj.kind
+            data[f"{prefix}-{index}-duration"] = obj.duration
+            data[f"{prefix}-{index}-section"] = obj.section_id
+        else:
+            data[f"{prefix}-{index}-course"] = obj.course_id
+    return data
+
+
+@pytest.fixture
+def catalogue() -> dict[str, Any]:
+    course = CourseFactory()
+    section = SectionFactory(course=course)
+    return {
+        "category": course.category,
+        "course": course,
+        "section": section,
+        "lesson": LessonFactory(section=section),
+        "profile": Profile.objects.create(user=UserFactory(), headline="Teacher"),
+    }
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_changelist_loads_for_a_superuser(admin_client, catalogue, model):
+    response = admin_client.get(f"/admin/coursehub/{model}/")
+
+    assert response.status_code == 200
+    assert str(catalogue[model]).encode() in response.content
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_change_page_loads_for_a_superuser(admin_client, catalogue, model):
+    response = admin_client.get(f"/admin/coursehub/{model}/{catalogue[model].pk}/change/")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_add_page_loads_for_a_superuser(admin_client, catalogue, model):
+    assert admin_client.get(f"/admin/coursehub/{model}/add/").status_code == 200
+
+
+@pytest.mark.parametrize("model", ["category", "course", "section", "lesson"])
+def test_changelist_search_works(admin_client, catalogue, model):
+    response = admin_client.get(f"/admin/coursehub/{model}/", {"q": str(catalogue[model])})
+
+    assert response.status_code == 200
+    assert str(catalogue[model]).encode() in response.content
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client, catalogue):
+    response = client.get("/admin/coursehub/lesson/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_adding_a_lesson_takes_its_course_from_the_section_and_recounts(admin_client):
+    section = SectionFactory()
+    LessonFactory(section=section)
+
+    response = admin_client.post("/admin/coursehub/lesson/add/", lesson_form(section))
+
+    assert response.status_code == 302, response.content
+    lesson = Lesson.objects.get(title="Admin lesson")
+    assert lesson.course_id == section.course_id
+    assert lesson.order == 1
+    assert lesson_count(section.course) == 2
+
+
+def test_moving_a_lesson_to_another_course_in_the_admin_recounts_both_courses(admin_client):
+    lesson = LessonFactory()
+    old_course = lesson.course
+    target = SectionFactory()
+
+    response = admin_client.post(
+        f"/admin/coursehub/lesson/{lesson.pk}/change/",
+        lesson_form(target, title=lesson.title),
+    )
+
+    assert response.status_code == 302, response.content
+    lesson.refresh_from_db()
+    assert (lesson.section_id, lesson.course_id) == (target.pk, target.course_id)
+    assert lesson_count(target.course) == 1
+    assert lesson_count(old_course) == 0
+
+
+def test_adding_lessons_inline_on_a_section_sets_their_course_and_recounts(admin_client):
+    section = SectionFactory()
+    existing = LessonFactory(section=section)
+    data = {"course": section.course_id, "title": section.title}
+    data.update(inline_management("lessons", [existing]))
+    data.update(
+        {
+            "lessons-TOTAL_FORMS": 2,
+            "lessons-1-title": "Inline lesson",
+            "lessons-1-kind": "video",
+            "lessons-1-duration": 30,
+            "lessons-1-section": section.pk,
+        }
+    )
+
+    response = admin_client.post(f"/admin/coursehub/section/{section.pk}/change/", data)
+
+    assert response.status_code == 302, response.content
+    added = Lesson.objects.get(title="Inline lesson")
+    assert added.course_id == section.course_id
+    assert orders(section.lessons) == [existing.pk, added.pk]
+    assert lesson_count(section.course) == 2
+
+
+def test_a_section_cannot_be_moved_to_another_course_in_the_admin(admin_client):
+    section = SectionFactory()
+    lesson = LessonFactory(section=section)
+    course = section.course
+    other = CourseFactory()
+    data = {"course": other.pk, "title": "Renamed"}
+    data.update(inline_management("lessons", [lesson]))
+
+    response = admin_client.post(f"/admin/coursehub/section/{section.pk}/change/", data)
+
+    assert response.status_code == 302, response.content
+    section.refresh_from_db()
+    lesson.refresh_from_db()
+    assert section.title == "Renamed"
+    assert section.course_id == lesson.course_id == course.pk
+    assert (lesson_count(course), lesson_count(other)) == (1, 0)
+
+
+def test_deleting_a_lesson_in_the_admin_recounts_and_closes_the_gap(admin_client):
+    section = SectionFactory()
+    first, second, third = LessonFactory.create_batch(3, section=section)
+
+    response = admin_client.post(f"/admin/coursehub/lesson/{second.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert list(section.lessons.order_by("order").values_list("pk", "order")) == [
+        (first.pk, 0),
+        (third.pk, 1),
+    ]
+    assert lesson_count(section.course) == 2
+
+
+def test_deleting_lessons_in_bulk_in_the_admin_recounts(admin_client):
+    section = SectionFactory()
+    lessons = LessonFactory.create_batch(3, section=section)
+
+    response = admin_client.post(
+        "/admin/coursehub/lesson/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [lessons[0].pk, lessons[2].pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(section.lessons.values_list("pk", "order")) == [(lessons[1].pk, 0)]
+    assert lesson_count(section.course) == 1
+
+
+def test_deleting_a_section_in_the_admin_recounts_the_course(admin_client):
+    course = CourseFactory()
+    kept, dropped = SectionFactory.create_batch(2, course=course)
+    LessonFactory(section=kept)
+    LessonFactory.create_batch(2, section=dropped)
+
+    response = admin_client.post(f"/admin/coursehub/section/{dropped.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert lesson_count(course) == 1
+    assert orders(course.sections) == [kept.pk]
+
+
+def test_course_change_page_saves_with_its_section_inline(admin_client):
+    course = CourseFactory()
+    section = SectionFactory(course=course)
+    LessonFactory(section=section)
+    Course.objects.filter(pk=course.pk).update(lesson_count=7)
+    data = {
+        "title": "Edited in admin",
+        "slug": course.slug,
+        "short_description": course.short_description,
+        "description": course.description,
+        "category": course.category_id,
+        "owner": course.owner_id,
+        "price": "10.00",
+        "currency": "UZS",
+        "level": "all",
+        "language": "uz",
+        "status": "published",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "10:00:00",
+    }
+    data.update(inline_management("sections", [section]))
+
+    response = admin_client.post(f"/admin/coursehub/course/{course.pk}/change/", data)
+
+    assert response.status_code == 302, response.content
+    course.refresh_from_db()
+    assert course.title == "Edited in admin"
+    assert course.lesson_count == 1
+
+
+def test_lesson_changelist_shows_move_links(admin_client):
+    lesson = LessonFactory()
+
+    response = admin_client.get("/admin/coursehub/lesson/")
+
+    assert f"/admin/coursehub/lesson/{lesson.pk}/move-up/".encode() in response.content
+    assert f"/admin/coursehub/lesson/{lesson.pk}/move-down/".encode() in response.content
+
+
+@pytest.mark.parametrize(
+    ("moved", "direction", "expected"),
+    [(0, "down", [1, 0, 2]), (2, "up", [0, 2, 1]), (2, "top", [2, 0, 1]), (0, "bottom", [1, 2, 0])],
+)
+def test_lesson_move_links_reorder_within_the_section(admin_client, moved, direction, expected):
+    section = SectionFactory()
+    lessons = LessonFactory.create_batch(3, section=section)
+    LessonFactory()
+
+    response = admin_client.get(f"/admin/coursehub/lesson/{lessons[moved].pk}/move-{direction}/")
+
+    assert response.status_code == 302
+    assert orders(section.lessons) == [lessons[i].pk for i in expected]
+    assert lesson_count(section.course) == 3
+
+
+@pytest.mark.parametrize(
+    ("moved", "direction", "expected"), [(0, "down", [1, 0]), (1, "up", [1, 0])]
+)
+def test_section_move_links_reorder_within_the_course(admin_client, moved, direction, expected):
+    course = CourseFactory()
+    sections = SectionFactory.create_batch(2, course=course)
+
+    response = admin_client.get(f"/admin/coursehub/section/{sections[moved].pk}/move-{direction}/")
+
+    assert response.status_code == 302
+    assert orders(course.sections) == [sections[i].pk for i in expected]
+
+
+def test_inline_move_links_on_the_course_page_reorder_its_sections(admin_client):
+    course = CourseFactory()
+    first, second = SectionFactory.create_batch(2, course=course)
+
+    page = admin_client.get(f"/admin/coursehub/course/{course.pk}/change/")
+    link = f"/admin/coursehub/course/{course.pk}/section/{second.pk}/move-up/"
+    response = admin_client.get(link)
+
+    assert link.encode() in page.content
+    assert response.status_code == 302
+    assert orders(course.sections) == [second.pk, first.pk]
+
+
+def test_inline_move_links_on_the_section_page_reorder_its_lessons(admin_client):
+    section = SectionFactory()
+    first, second = LessonFactory.create_batch(2, section=section)
+
+    page = admin_client.get(f"/admin/coursehub/section/{section.pk}/change/")
+    link = f"/admin/coursehub/section/{section.pk}/lesson/{first.pk}/move-down/"
+    response = admin_client.get(link)
+
+    assert link.encode() in page.content
+    assert response.status_code == 302
+    assert orders(section.lessons) == [second.pk, first.pk]
+
+
+def test_category_admin_adds_a_category(admin_client):
+    response = admin_client.post(
+        "/admin/coursehub/category/add/", {"name": "Tillar", "slug": "tillar", "description": ""}
+    )
+
+    assert response.status_code == 302
+    assert CategoryFactory._meta.model.objects.filter(slug="tillar").exists()
+
+
+def staff_client(*permissions: str) -> Client:
+    user = StaffFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="coursehub", codename__in=permissions)
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/admin/coursehub/lesson/{lesson}/move-up/",
+        "/admin/coursehub/section/{section}/lesson/{lesson}/move-up/",
+    ],
+)
+def test_staff_who_may_only_view_lessons_cannot_reorder_them(link):
+    section = SectionFactory()
+    first, second = LessonFactory.create_batch(2, section=section)
+    client = staff_client("view_lesson", "view_section")
+
+    response = client.get(link.format(lesson=second.pk, section=section.pk))
+
+    assert response.status_code == 403
+    assert orders(section.lessons) == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/admin/coursehub/section/{section}/move-up/",
+        "/admin/coursehub/course/{course}/section/{section}/move-up/",
+    ],
+)
+def test_staff_who_may_only_view_sections_cannot_reorder_them(link):
+    course = CourseFactory()
+    first, second = SectionFactory.create_batch(2, course=course)
+    client = staff_client("view_section", "view_course")
+
+    response = client.get(link.format(section=second.pk, course=course.pk))
+
+    assert response.status_code == 403
+    assert orders(course.sections) == [first.pk, second.pk]
+
+
+def test_staff_who_may_change_lessons_can_reorder_them():
+    section = SectionFactory()
+    first, second = LessonFactory.create_batch(2, section=section)
+    client = staff_client("view_lesson", "change_lesson")
+
+    response = client.get(f"/admin/coursehub/lesson/{second.pk}/move-up/")
+
+    assert response.status_code == 302
+    assert orders(section.lessons) == [second.pk, first.pk]
