@@ -382,3 +382,15 @@ def test_no_input_to_any_route_produces_a_500(client):
                     if response.status_code >= 500:
                         failures.append((method, url, body[:20], response.status_code))
     assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("uz", "Kurs topilmadi."), ("ru", "Курс не найден."), ("en", "Course not found.")],
+)
+def test_error_messages_follow_the_requested_language(language, message):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get("/api/courses/987654/")
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == message

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Uzbek and Russian demo texts use the real letters on purpose)
 """``manage.py seed_demo``: fill the database with a small, realistic course catalogue.
 
 Running it again creates nothing twice: accounts, categories and courses that already exist
