@@ -832,3 +832,23 @@ def test_profile_of_a_superuser_skips_the_permission_queries(api_as, django_asse
     with django_assert_num_queries(2):
         response = admin.get(PROFILE)
     assert response.json()["is_instructor"] is True
+
+
+def test_guessing_the_current_password_is_throttled(api_as, throttled_settings):
+    me = api_as(UserFactory())
+    for _attempt in range(LIMIT):
+        assert change_password(me, old="guess").status_code == 400
+
+    response = change_password(me)
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+
+
+def test_an_exact_username_wins_over_someone_elses_email(client):
+    owner = UserFactory(username="nodira@example.uz", email="nodira@mail.uz")
+    UserFactory(username="intruder", email="nodira@example.uz")
+
+    tokens = login(client, owner.username).json()
+
+    assert bearer(tokens["access"]).get(PROFILE).json()["id"] == owner.id

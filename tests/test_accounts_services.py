@@ -314,7 +314,9 @@ def test_password_change_sets_the_new_password_and_revokes_earlier_tokens():
     user = UserFactory()
     earlier = services.tokens_issue(user=user)
 
-    fresh = services.password_change(user=user, old_password=PASSWORD, new_password=NEW_PASSWORD)
+    fresh = services.password_change(
+        user=user, old_password=PASSWORD, new_password=NEW_PASSWORD, client_ip="10.0.0.1"
+    )
 
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
@@ -330,7 +332,9 @@ def test_password_change_with_the_wrong_old_password_changes_nothing():
     tokens = services.tokens_issue(user=user)
 
     with pytest.raises(InvalidInput) as raised:
-        services.password_change(user=user, old_password="wrong", new_password=NEW_PASSWORD)
+        services.password_change(
+            user=user, old_password="wrong", new_password=NEW_PASSWORD, client_ip="10.0.0.1"
+        )
 
     assert list(raised.value.errors) == ["old_password"]
     user.refresh_from_db()
@@ -341,7 +345,9 @@ def test_password_change_with_the_wrong_old_password_changes_nothing():
 def test_password_change_validates_the_new_password():
     user = UserFactory()
     with pytest.raises(InvalidInput) as raised:
-        services.password_change(user=user, old_password=PASSWORD, new_password="123")
+        services.password_change(
+            user=user, old_password=PASSWORD, new_password="123", client_ip="10.0.0.1"
+        )
     assert list(raised.value.errors) == ["new_password"]
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

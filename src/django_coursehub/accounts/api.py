@@ -94,13 +94,16 @@ def logout(request: HttpRequest, payload: RefreshIn) -> Any:
 @router.post(
     "/password/",
     auth=jwt_auth,
-    response={200: TokenPairOut, **error_responses(400, 401)},
+    response={200: TokenPairOut, **error_responses(400, 401, 429)},
     summary="Change my password (all earlier tokens stop working)",
     url_name="coursehub-password-change",
 )
 def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
     return services.password_change(
-        user=request.auth, old_password=payload.old_password, new_password=payload.new_password
+        user=request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        client_ip=client_ip(request),
     )
 
 

@@ -110,8 +110,14 @@ def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
     """
     identifier = unicodedata.normalize("NFKC", identifier)  # as Django's login form does
     reserve_login_attempt(identifier, client_ip)
+    user_model = get_user_model()
     username = identifier
-    if "@" in identifier:
+    # An exact username wins, so nobody can capture a login by taking someone's
+    # e-mail-shaped username as their own e-mail address.
+    username_exists = user_model._default_manager.filter(
+        **{user_model.USERNAME_FIELD: identifier}
+    ).exists()
+    if "@" in identifier and not username_exists:
         matches = list(
             get_user_model()
             ._default_manager.filter(email__iexact=identifier)[:2]
@@ -182,10 +188,19 @@ def token_blacklist(*, user: Any, refresh: str) -> None:
 
 
 @transaction.atomic
-def password_change(*, user: Any, old_password: str, new_password: str) -> TokenPair:
-    """Set a new password; every token issued before stops working. Returns a fresh pair."""
+def password_change(
+    *, user: Any, old_password: str, new_password: str, client_ip: str
+) -> TokenPair:
+    """Set a new password; every token issued before stops working. Returns a fresh pair.
+
+    Guesses of the current password are throttled like logins, so a stolen access token cannot
+    be used to find the password.
+    """
+    throttle_key = f"password-change:{user.pk}"
+    reserve_login_attempt(throttle_key, client_ip)
     if not user.check_password(old_password):
         raise InvalidInput(errors={"old_password": [str(_("The current password is wrong."))]})
+    reset_login_failures(throttle_key, client_ip)
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as error:

@@ -52,11 +52,7 @@ def _invalid(field: str, message: Any) -> InvalidInput:
 def _unique_slug(model: type[Any], text: str, *, exclude_pk: int | None = None) -> str:
     max_length = model._meta.get_field("slug").max_length - 9
     base = slugify(text, allow_unicode=True)[:max_length].strip("-") or model._meta.model_name
-    taken = model.objects.filter(slug__startswith=base)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    taken_slugs = set(taken.values_list("slug", flat=True))
-    if base not in taken_slugs:
+    if not model.objects.filter(slug=base).exclude(pk=exclude_pk).exists():
         return base
     return f"{base}-{secrets.token_hex(4)}"
 
