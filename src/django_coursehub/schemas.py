@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.utils.functional import Promise
 from ninja import Schema
@@ -10,10 +10,12 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
     ModelWrapValidatorHandler,
-    StringConstraints,
     model_validator,
 )
+from pydantic_core import CoreSchema
 
 # Primary keys are 64-bit; anything larger can only be unknown, and would overflow the database.
 MAX_ID = 2**63 - 1
@@ -25,13 +27,24 @@ def _reject_nul(value: str) -> str:
     return value
 
 
-def text(max_length: int, *, min_length: int = 0, strip: bool = True) -> Any:
-    """A string without NUL characters that fits a column of ``max_length``."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=strip, min_length=min_length, max_length=max_length),
-        AfterValidator(_reject_nul),
-    ]
+#: Refuses NUL characters, which PostgreSQL cannot store in text. Put it after the
+#: ``StringConstraints`` of every string a request body carries.
+NoNul = AfterValidator(_reject_nul)
+
+
+def _not_nullable(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    schema = handler(source)
+    if schema["type"] != "nullable":
+        raise TypeError(f"Omittable cannot refuse null for {source!r}: {schema['type']} schema.")
+    return schema["schema"]
+
+
+_T = TypeVar("_T")
+
+#: A field a client may leave out but may not send as ``null``: ``None`` in Python means
+#: "not sent" (such fields default to ``None`` and are read with ``exclude_unset=True``),
+#: while the request is validated, and documented, as a plain ``T``.
+Omittable = Annotated[_T | None, GetPydanticSchema(_not_nullable)]
 
 
 def _render_lazy(value: Any) -> Any:

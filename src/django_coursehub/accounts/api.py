@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from django_coursehub.accounts import services
-from django_coursehub.accounts.auth import jwt_auth
+from django_coursehub.accounts.auth import AuthenticatedRequest, jwt_auth
 from django_coursehub.accounts.schemas import (
     AccessOut,
     LoginIn,
@@ -86,7 +86,7 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> Any:
     summary="Blacklist a refresh token",
     url_name="coursehub-logout",
 )
-def logout(request: HttpRequest, payload: RefreshIn) -> Any:
+def logout(request: AuthenticatedRequest, payload: RefreshIn) -> Any:
     services.token_blacklist(user=request.auth, refresh=payload.refresh)
     return {"detail": _("Logged out.")}
 
@@ -98,7 +98,7 @@ def logout(request: HttpRequest, payload: RefreshIn) -> Any:
     summary="Change my password (all earlier tokens stop working)",
     url_name="coursehub-password-change",
 )
-def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
+def password_change(request: AuthenticatedRequest, payload: PasswordChangeIn) -> Any:
     return services.password_change(
         user=request.auth,
         old_password=payload.old_password,
@@ -114,7 +114,7 @@ def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
     summary="My profile",
     url_name="coursehub-profile",
 )
-def profile(request: HttpRequest) -> Any:
+def profile(request: AuthenticatedRequest) -> Any:
     return user_with_profile(request.auth.pk)
 
 
@@ -125,7 +125,7 @@ def profile(request: HttpRequest) -> Any:
     summary="Replace my profile's editable fields",
     url_name="coursehub-profile-put",
 )
-def profile_replace(request: HttpRequest, payload: ProfileIn) -> Any:
+def profile_replace(request: AuthenticatedRequest, payload: ProfileIn) -> Any:
     return services.profile_update(user=request.auth, changes=payload.dict(exclude_unset=True))
 
 
@@ -136,5 +136,5 @@ def profile_replace(request: HttpRequest, payload: ProfileIn) -> Any:
     summary="Change some of my profile's fields",
     url_name="coursehub-profile-patch",
 )
-def profile_partial_update(request: HttpRequest, payload: ProfileIn) -> Any:
+def profile_partial_update(request: AuthenticatedRequest, payload: ProfileIn) -> Any:
     return services.profile_update(user=request.auth, changes=payload.dict(exclude_unset=True))

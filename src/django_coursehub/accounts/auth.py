@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from django_coursehub.accounts.schemas import MAX_TOKEN_LENGTH
 from django_coursehub.accounts.tokens import user_for_access_token
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of an operation behind ``jwt_auth``: ``auth`` is the caller's account."""
+
+    auth: AbstractBaseUser
+
+
+class OptionalAuthRequest(HttpRequest):
+    """The request of an operation behind ``optional_jwt_auth``: anonymous callers included."""
+
+    auth: AbstractBaseUser | AnonymousUser
 
 
 class JWTAuth(HttpBearer):

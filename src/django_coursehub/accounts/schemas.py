@@ -1,34 +1,54 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from django_coursehub.accounts.permissions import is_instructor
-from django_coursehub.schemas import InputSchema, text
+from django_coursehub.schemas import InputSchema, NoNul, Omittable
 
 # Django's password hashers cost the same for any length up to this; longer is an attack.
 MAX_PASSWORD_LENGTH = 4096
 MAX_TOKEN_LENGTH = 4096
 
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150), NoNul
+]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254), NoNul
+]
+#: Taken as typed: leading and trailing spaces are part of a password.
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH), NoNul]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
+Headline = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
+Bio = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), NoNul]
+AvatarUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
+LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10), NoNul]
+
 
 class RegisterIn(InputSchema):
-    username: text(150, min_length=1)
-    email: text(254, min_length=3)
-    password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
-    first_name: text(150) = ""
-    last_name: text(150) = ""
+    username: Username
+    email: Email
+    password: Password
+    first_name: PersonName = ""
+    last_name: PersonName = ""
 
 
 class LoginIn(InputSchema):
-    username: text(254, min_length=1) = Field(description="Username or e-mail address.")
-    password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
+    username: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254), NoNul
+    ] = Field(description="Username or e-mail address.")
+    password: Password
 
 
 class RefreshIn(InputSchema):
-    refresh: text(MAX_TOKEN_LENGTH, min_length=1)
+    refresh: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOKEN_LENGTH),
+        NoNul,
+    ]
 
 
 class TokenPairOut(Schema):
@@ -42,20 +62,20 @@ class AccessOut(Schema):
 
 
 class PasswordChangeIn(InputSchema):
-    old_password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
-    new_password: text(MAX_PASSWORD_LENGTH, min_length=1, strip=False)
+    old_password: Password
+    new_password: Password
 
 
 class ProfileIn(InputSchema):
     """Editable profile fields. PUT and PATCH both change only the fields that are sent."""
 
-    first_name: text(150) = None
-    last_name: text(150) = None
-    email: text(254, min_length=3) = None
-    headline: text(150) = None
-    bio: text(5000) = None
-    avatar_url: text(500) = None
-    preferred_language: text(10) = None
+    first_name: Omittable[PersonName] = None
+    last_name: Omittable[PersonName] = None
+    email: Omittable[Email] = None
+    headline: Omittable[Headline] = None
+    bio: Omittable[Bio] = None
+    avatar_url: Omittable[AvatarUrl] = None
+    preferred_language: Omittable[LanguageCode] = None
 
 
 def _profile_attr(user: Any, name: str) -> str:

@@ -20,7 +20,12 @@ from ninja_jwt.utils import datetime_from_epoch
 
 from django_coursehub.accounts.models import Profile
 from django_coursehub.accounts.throttling import reserve_login_attempt, reset_login_failures
-from django_coursehub.accounts.tokens import TokenPair, token_pair_for_user, user_for_token
+from django_coursehub.accounts.tokens import (
+    AccessOnly,
+    TokenPair,
+    token_pair_for_user,
+    user_for_token,
+)
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import (
     Conflict,
@@ -130,7 +135,7 @@ def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
     reset_login_failures(identifier, client_ip)
     if jwt_settings.UPDATE_LAST_LOGIN:
-        update_last_login(None, user)
+        update_last_login(type(user), user)  # the user's class is the sender Django sends
     return token_pair_for_user(user)
 
 
@@ -154,7 +159,8 @@ def _blacklist_once(token: RefreshToken, raw: str, user: Any) -> None:
     try:
         with transaction.atomic():
             outstanding, _created = OutstandingToken.objects.get_or_create(
-                jti=token[jwt_settings.JTI_CLAIM],
+                # JTI_CLAIM is typed optional; read the payload as ninja-jwt's blacklist() does.
+                jti=token.payload[jwt_settings.JTI_CLAIM],
                 defaults={
                     "user": user,
                     "token": raw,
@@ -166,7 +172,7 @@ def _blacklist_once(token: RefreshToken, raw: str, user: Any) -> None:
         raise NotAuthenticated(INVALID_TOKEN, code="token_not_valid") from error
 
 
-def token_refresh(*, refresh: str) -> dict[str, str]:
+def token_refresh(*, refresh: str) -> AccessOnly | TokenPair:
     """Exchange a refresh token for a new access token.
 
     With ``ROTATE_REFRESH_TOKENS`` on, the used refresh token is blacklisted and a new pair is
@@ -176,7 +182,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     if not jwt_settings.ROTATE_REFRESH_TOKENS:
         return {"access": str(token.access_token)}
     _blacklist_once(token, refresh, user)
-    return dict(token_pair_for_user(user))
+    return token_pair_for_user(user)
 
 
 def token_blacklist(*, user: Any, refresh: str) -> None:

@@ -6,7 +6,7 @@ password invalidates all tokens issued before the change, however it was changed
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.utils.crypto import constant_time_compare
@@ -22,12 +22,18 @@ class TokenPair(TypedDict):
     refresh: str
 
 
+class AccessOnly(TypedDict):
+    access: str
+
+
 def password_stamp(user: Any) -> str:
     return user.get_session_auth_hash()[:20]
 
 
 def token_pair_for_user(user: Any) -> TokenPair:
-    refresh = RefreshToken.for_user(user)
+    # ninja-jwt annotates ``for_user(cls: T) -> T`` with T bound to a token instance, so mypy
+    # takes the class for the instance and reads the result as ``type[RefreshToken]``.
+    refresh = cast(RefreshToken, RefreshToken.for_user(user))  # type: ignore[misc]
     refresh[PASSWORD_STAMP_CLAIM] = password_stamp(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 

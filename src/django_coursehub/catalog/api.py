@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
-from django_coursehub.accounts.auth import jwt_auth, optional_jwt_auth
+from django_coursehub.accounts.auth import (
+    AuthenticatedRequest,
+    OptionalAuthRequest,
+    jwt_auth,
+    optional_jwt_auth,
+)
 from django_coursehub.accounts.permissions import is_instructor
 from django_coursehub.catalog import selectors, services
 from django_coursehub.catalog.models import Course, Lesson
@@ -79,7 +83,7 @@ def _with_body_visibility(user: Any, course: Course, lessons: list[Lesson]) -> l
     summary="List categories with their number of published courses",
     url_name="coursehub-category-list",
 )
-def category_list(request: HttpRequest, page: Query[PageParams]) -> Any:
+def category_list(request: OptionalAuthRequest, page: Query[PageParams]) -> Any:
     return paginate(selectors.category_list(), page)
 
 
@@ -90,7 +94,7 @@ def category_list(request: HttpRequest, page: Query[PageParams]) -> Any:
     summary="One category",
     url_name="coursehub-category-detail",
 )
-def category_detail(request: HttpRequest, category_id: PathId) -> Any:
+def category_detail(request: OptionalAuthRequest, category_id: PathId) -> Any:
     return selectors.category_get(category_id=category_id)
 
 
@@ -101,13 +105,15 @@ def category_detail(request: HttpRequest, category_id: PathId) -> Any:
     summary="Create a category (staff)",
     url_name="coursehub-category-create",
 )
-def category_create(request: HttpRequest, payload: CategoryIn) -> Any:
+def category_create(request: AuthenticatedRequest, payload: CategoryIn) -> Any:
     _require_staff(request.auth)
     category = services.category_create(**payload.dict())
     return Status(201, selectors.category_get(category_id=category.pk))
 
 
-def _category_update(request: HttpRequest, category_id: int, changes: dict[str, Any]) -> Any:
+def _category_update(
+    request: AuthenticatedRequest, category_id: int, changes: dict[str, Any]
+) -> Any:
     _require_staff(request.auth)
     category = selectors.category_get(category_id=category_id)
     services.category_update(category=category, changes=changes)
@@ -121,7 +127,9 @@ def _category_update(request: HttpRequest, category_id: int, changes: dict[str, 
     summary="Replace a category (staff)",
     url_name="coursehub-category-put",
 )
-def category_replace(request: HttpRequest, category_id: PathId, payload: CategoryIn) -> Any:
+def category_replace(
+    request: AuthenticatedRequest, category_id: PathId, payload: CategoryIn
+) -> Any:
     return _category_update(request, category_id, payload.dict(exclude_unset=True))
 
 
@@ -133,7 +141,7 @@ def category_replace(request: HttpRequest, category_id: PathId, payload: Categor
     url_name="coursehub-category-patch",
 )
 def category_partial_update(
-    request: HttpRequest, category_id: PathId, payload: CategoryPatch
+    request: AuthenticatedRequest, category_id: PathId, payload: CategoryPatch
 ) -> Any:
     return _category_update(request, category_id, payload.dict(exclude_unset=True))
 
@@ -145,7 +153,7 @@ def category_partial_update(
     summary="Delete an empty category (staff)",
     url_name="coursehub-category-delete",
 )
-def category_delete(request: HttpRequest, category_id: PathId) -> Any:
+def category_delete(request: AuthenticatedRequest, category_id: PathId) -> Any:
     _require_staff(request.auth)
     services.category_delete(category=selectors.category_get(category_id=category_id))
     return Status(204, None)
@@ -162,7 +170,7 @@ def category_delete(request: HttpRequest, category_id: PathId) -> Any:
     url_name="coursehub-course-list",
 )
 def course_list(
-    request: HttpRequest, page: Query[PageParams], filters: Query[CourseFilters]
+    request: OptionalAuthRequest, page: Query[PageParams], filters: Query[CourseFilters]
 ) -> Any:
     if filters.instructor == "me" and not request.auth.is_authenticated:
         raise NotAuthenticated(_("Log in to list your own courses."))
@@ -179,7 +187,7 @@ def course_list(
     summary="One course with its ordered sections and lessons",
     url_name="coursehub-course-detail",
 )
-def course_detail(request: HttpRequest, course_id: PathId) -> Any:
+def course_detail(request: OptionalAuthRequest, course_id: PathId) -> Any:
     return selectors.course_detail(user=request.auth, course_id=course_id)
 
 
@@ -197,14 +205,14 @@ def _course_fields(payload: Any) -> dict[str, Any]:
     summary="Create a course (instructors); the caller becomes its owner",
     url_name="coursehub-course-create",
 )
-def course_create(request: HttpRequest, payload: CourseIn) -> Any:
+def course_create(request: AuthenticatedRequest, payload: CourseIn) -> Any:
     if not is_instructor(request.auth):
         raise PermissionDenied(_("Only instructors can create courses."))
     course = services.course_create(owner=request.auth, **_course_fields(payload))
     return Status(201, selectors.course_detail(user=request.auth, course_id=course.pk))
 
 
-def _course_update(request: HttpRequest, course_id: int, payload: Any) -> Any:
+def _course_update(request: AuthenticatedRequest, course_id: int, payload: Any) -> Any:
     course = _manageable(
         request.auth, selectors.course_get_visible(user=request.auth, course_id=course_id)
     )
@@ -219,7 +227,7 @@ def _course_update(request: HttpRequest, course_id: int, payload: Any) -> Any:
     summary="Replace a course's editable fields (owner or staff)",
     url_name="coursehub-course-put",
 )
-def course_replace(request: HttpRequest, course_id: PathId, payload: CourseIn) -> Any:
+def course_replace(request: AuthenticatedRequest, course_id: PathId, payload: CourseIn) -> Any:
     return _course_update(request, course_id, payload)
 
 
@@ -230,7 +238,9 @@ def course_replace(request: HttpRequest, course_id: PathId, payload: CourseIn) -
     summary="Change some of a course's fields (owner or staff)",
     url_name="coursehub-course-patch",
 )
-def course_partial_update(request: HttpRequest, course_id: PathId, payload: CoursePatch) -> Any:
+def course_partial_update(
+    request: AuthenticatedRequest, course_id: PathId, payload: CoursePatch
+) -> Any:
     return _course_update(request, course_id, payload)
 
 
@@ -242,7 +252,7 @@ def course_partial_update(request: HttpRequest, course_id: PathId, payload: Cour
     description="204 when the course was deleted; 200 with the archived course otherwise.",
     url_name="coursehub-course-delete",
 )
-def course_delete(request: HttpRequest, course_id: PathId) -> Any:
+def course_delete(request: AuthenticatedRequest, course_id: PathId) -> Any:
     course = _manageable(
         request.auth, selectors.course_get_visible(user=request.auth, course_id=course_id)
     )
@@ -268,7 +278,7 @@ def _visible_section(user: Any, section_id: int) -> Any:
     summary="A course's sections in order",
     url_name="coursehub-section-list",
 )
-def section_list(request: HttpRequest, course: PathId, page: Query[PageParams]) -> Any:
+def section_list(request: OptionalAuthRequest, course: PathId, page: Query[PageParams]) -> Any:
     visible = selectors.course_get_visible(user=request.auth, course_id=course)
     return paginate(selectors.section_list(course=visible), page)
 
@@ -280,7 +290,7 @@ def section_list(request: HttpRequest, course: PathId, page: Query[PageParams]) 
     summary="One section with its ordered lessons",
     url_name="coursehub-section-detail",
 )
-def section_detail(request: HttpRequest, section_id: PathId) -> Any:
+def section_detail(request: OptionalAuthRequest, section_id: PathId) -> Any:
     return selectors.section_with_lessons(section=_visible_section(request.auth, section_id))
 
 
@@ -291,7 +301,7 @@ def section_detail(request: HttpRequest, section_id: PathId) -> Any:
     summary="Add a section to my course",
     url_name="coursehub-section-create",
 )
-def section_create(request: HttpRequest, payload: SectionIn) -> Any:
+def section_create(request: AuthenticatedRequest, payload: SectionIn) -> Any:
     course = _manageable(
         request.auth, selectors.course_get_visible(user=request.auth, course_id=payload.course)
     )
@@ -299,7 +309,7 @@ def section_create(request: HttpRequest, payload: SectionIn) -> Any:
     return Status(201, selectors.section_with_lessons(section=section))
 
 
-def _section_update(request: HttpRequest, section_id: int, changes: dict[str, Any]) -> Any:
+def _section_update(request: AuthenticatedRequest, section_id: int, changes: dict[str, Any]) -> Any:
     section = _visible_section(request.auth, section_id)
     _manageable(request.auth, section.course)
     section = services.section_update(section=section, changes=changes)
@@ -313,7 +323,7 @@ def _section_update(request: HttpRequest, section_id: int, changes: dict[str, An
     summary="Replace a section (owner or staff)",
     url_name="coursehub-section-put",
 )
-def section_replace(request: HttpRequest, section_id: PathId, payload: SectionPut) -> Any:
+def section_replace(request: AuthenticatedRequest, section_id: PathId, payload: SectionPut) -> Any:
     return _section_update(request, section_id, payload.dict(exclude_unset=True))
 
 
@@ -324,7 +334,9 @@ def section_replace(request: HttpRequest, section_id: PathId, payload: SectionPu
     summary="Change a section (owner or staff)",
     url_name="coursehub-section-patch",
 )
-def section_partial_update(request: HttpRequest, section_id: PathId, payload: SectionPatch) -> Any:
+def section_partial_update(
+    request: AuthenticatedRequest, section_id: PathId, payload: SectionPatch
+) -> Any:
     return _section_update(request, section_id, payload.dict(exclude_unset=True))
 
 
@@ -335,7 +347,7 @@ def section_partial_update(request: HttpRequest, section_id: PathId, payload: Se
     summary="Move a section to a new position",
     url_name="coursehub-section-move",
 )
-def section_move(request: HttpRequest, section_id: PathId, payload: MoveIn) -> Any:
+def section_move(request: AuthenticatedRequest, section_id: PathId, payload: MoveIn) -> Any:
     section = _visible_section(request.auth, section_id)
     _manageable(request.auth, section.course)
     section = services.section_move(section=section, position=payload.position)
@@ -349,7 +361,7 @@ def section_move(request: HttpRequest, section_id: PathId, payload: MoveIn) -> A
     summary="Delete a section and its lessons",
     url_name="coursehub-section-delete",
 )
-def section_delete(request: HttpRequest, section_id: PathId) -> Any:
+def section_delete(request: AuthenticatedRequest, section_id: PathId) -> Any:
     section = _visible_section(request.auth, section_id)
     _manageable(request.auth, section.course)
     services.section_delete(section=section)
@@ -375,7 +387,7 @@ def _visible_lesson(user: Any, lesson_id: int) -> Lesson:
     url_name="coursehub-lesson-list",
 )
 def lesson_list(
-    request: HttpRequest,
+    request: OptionalAuthRequest,
     page: Query[PageParams],
     section: PathId | None = None,
     course: PathId | None = None,
@@ -403,7 +415,7 @@ def lesson_list(
     summary="One lesson (its content only for learners, the owner, staff, or previews)",
     url_name="coursehub-lesson-detail",
 )
-def lesson_detail(request: HttpRequest, lesson_id: PathId) -> Any:
+def lesson_detail(request: OptionalAuthRequest, lesson_id: PathId) -> Any:
     return _visible_lesson(request.auth, lesson_id)
 
 
@@ -414,7 +426,7 @@ def lesson_detail(request: HttpRequest, lesson_id: PathId) -> Any:
     summary="Add a lesson to a section of my course",
     url_name="coursehub-lesson-create",
 )
-def lesson_create(request: HttpRequest, payload: LessonIn) -> Any:
+def lesson_create(request: AuthenticatedRequest, payload: LessonIn) -> Any:
     section = _visible_section(request.auth, payload.section)
     _manageable(request.auth, section.course)
     fields = payload.dict(exclude={"section"})
@@ -422,7 +434,7 @@ def lesson_create(request: HttpRequest, payload: LessonIn) -> Any:
     return Status(201, _visible_lesson(request.auth, lesson.pk))
 
 
-def _lesson_update(request: HttpRequest, lesson_id: int, changes: dict[str, Any]) -> Any:
+def _lesson_update(request: AuthenticatedRequest, lesson_id: int, changes: dict[str, Any]) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
     _manageable(request.auth, lesson.course)
     services.lesson_update(lesson=lesson, changes=changes)
@@ -436,7 +448,7 @@ def _lesson_update(request: HttpRequest, lesson_id: int, changes: dict[str, Any]
     summary="Replace a lesson (owner or staff)",
     url_name="coursehub-lesson-put",
 )
-def lesson_replace(request: HttpRequest, lesson_id: PathId, payload: LessonPut) -> Any:
+def lesson_replace(request: AuthenticatedRequest, lesson_id: PathId, payload: LessonPut) -> Any:
     return _lesson_update(request, lesson_id, payload.dict(exclude_unset=True))
 
 
@@ -447,7 +459,9 @@ def lesson_replace(request: HttpRequest, lesson_id: PathId, payload: LessonPut) 
     summary="Change a lesson (owner or staff)",
     url_name="coursehub-lesson-patch",
 )
-def lesson_partial_update(request: HttpRequest, lesson_id: PathId, payload: LessonPatch) -> Any:
+def lesson_partial_update(
+    request: AuthenticatedRequest, lesson_id: PathId, payload: LessonPatch
+) -> Any:
     return _lesson_update(request, lesson_id, payload.dict(exclude_unset=True))
 
 
@@ -458,7 +472,7 @@ def lesson_partial_update(request: HttpRequest, lesson_id: PathId, payload: Less
     summary="Move a lesson to a new position, optionally into another section",
     url_name="coursehub-lesson-move",
 )
-def lesson_move(request: HttpRequest, lesson_id: PathId, payload: LessonMoveIn) -> Any:
+def lesson_move(request: AuthenticatedRequest, lesson_id: PathId, payload: LessonMoveIn) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
     _manageable(request.auth, lesson.course)
     target = None
@@ -475,7 +489,7 @@ def lesson_move(request: HttpRequest, lesson_id: PathId, payload: LessonMoveIn) 
     summary="Delete a lesson",
     url_name="coursehub-lesson-delete",
 )
-def lesson_delete(request: HttpRequest, lesson_id: PathId) -> Any:
+def lesson_delete(request: AuthenticatedRequest, lesson_id: PathId) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
     _manageable(request.auth, lesson.course)
     services.lesson_delete(lesson=lesson)

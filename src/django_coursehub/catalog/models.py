@@ -75,6 +75,9 @@ class Course(models.Model):
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
 
+    # Not a field: the ordered sections, with their lessons, set by selectors.course_detail.
+    outline: list[Section]
+
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("course")
@@ -119,7 +122,11 @@ class Section(OrderedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    order_with_respect_to = "course"
+    # django-ordered-model has no type hints; mypy reads its default None as the type.
+    order_with_respect_to = "course"  # type: ignore[assignment]
+
+    # Not a field: the ordered lessons, set by selectors.section_with_lessons.
+    lesson_items: list[Lesson]
 
     class Meta(OrderedModel.Meta):
         verbose_name = _("section")
@@ -153,7 +160,11 @@ class Lesson(OrderedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    order_with_respect_to = "section"
+    # django-ordered-model has no type hints; mypy reads its default None as the type.
+    order_with_respect_to = "section"  # type: ignore[assignment]
+
+    # Not a field: whether the caller may read content and URLs; set by the API before answering.
+    body_visible: bool
 
     class Meta(OrderedModel.Meta):
         verbose_name = _("lesson")

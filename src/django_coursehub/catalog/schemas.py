@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from django_coursehub.catalog.models import Course, Lesson
-from django_coursehub.schemas import BodyId, InputSchema, Position, text
+from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position
 
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[-\w]+$")]
 CourseSlug = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[-\w]+$")]
@@ -19,6 +19,29 @@ Level = Literal["beginner", "intermediate", "advanced", "all"]
 LessonKind = Literal["video", "text", "file"]
 Duration = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
 StrictBool = Annotated[bool, Field(strict=True)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
+CategoryName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+]
+CategoryDescription = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), NoNul
+]
+CategoryIdOrSlug = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoNul
+]
+ShortDescription = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), NoNul]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50000), NoNul]
+Currency = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=3), NoNul
+]
+LanguageCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10), NoNul
+]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
+#: Lesson content is stored exactly as sent: its whitespace is not stripped.
+LessonContent = Annotated[str, StringConstraints(max_length=200000), NoNul]
 
 
 # Categories -------------------------------------------------------------------------------
@@ -36,15 +59,15 @@ class CategoryOut(CategoryRef):
 
 
 class CategoryIn(InputSchema):
-    name: text(100, min_length=1)
+    name: CategoryName
     slug: Slug | None = None
-    description: text(2000) = ""
+    description: CategoryDescription = ""
 
 
 class CategoryPatch(InputSchema):
-    name: text(100, min_length=1) = None
-    slug: Slug = None
-    description: text(2000) = None
+    name: Omittable[CategoryName] = None
+    slug: Omittable[Slug] = None
+    description: Omittable[CategoryDescription] = None
 
 
 # Courses ----------------------------------------------------------------------------------
@@ -120,29 +143,29 @@ class CourseDetail(CourseListItem):
 class CourseIn(InputSchema):
     """Create (POST) or replace (PUT) a course; PUT leaves fields that are not sent unchanged."""
 
-    title: text(200, min_length=1)
-    slug: CourseSlug = None
-    short_description: text(300) = ""
-    description: text(50000) = ""
+    title: Title
+    slug: Omittable[CourseSlug] = None
+    short_description: ShortDescription = ""
+    description: Description = ""
     category: BodyId | None = None
     price: Price = Decimal("0")
-    currency: text(3, min_length=3) = None
+    currency: Omittable[Currency] = None
     level: Level = "all"
-    language: text(10, min_length=1) = None
+    language: Omittable[LanguageCode] = None
     is_published: StrictBool = False
 
 
 class CoursePatch(InputSchema):
-    title: text(200, min_length=1) = None
-    slug: CourseSlug = None
-    short_description: text(300) = None
-    description: text(50000) = None
+    title: Omittable[Title] = None
+    slug: Omittable[CourseSlug] = None
+    short_description: Omittable[ShortDescription] = None
+    description: Omittable[Description] = None
     category: BodyId | None = None
-    price: Price = None
-    currency: text(3, min_length=3) = None
-    level: Level = None
-    language: text(10, min_length=1) = None
-    is_published: StrictBool = None
+    price: Omittable[Price] = None
+    currency: Omittable[Currency] = None
+    level: Omittable[Level] = None
+    language: Omittable[LanguageCode] = None
+    is_published: Omittable[StrictBool] = None
 
 
 # Sections ---------------------------------------------------------------------------------
@@ -175,12 +198,12 @@ class SectionDetail(SectionOut):
 
 class SectionIn(InputSchema):
     course: BodyId
-    title: text(200, min_length=1)
+    title: Title
     position: Position | None = Field(None, description="0-based; last when omitted.")
 
 
 class SectionPatch(InputSchema):
-    title: text(200, min_length=1) = None
+    title: Omittable[Title] = None
 
 
 class MoveIn(InputSchema):
@@ -233,36 +256,36 @@ class LessonIn(InputSchema):
     """Create (POST) or replace (PUT) a lesson; PUT leaves fields that are not sent unchanged."""
 
     section: BodyId
-    title: text(200, min_length=1)
+    title: Title
     kind: LessonKind = "text"
-    video_url: text(500) = ""
-    attachment_url: text(500) = ""
-    content: text(200000, strip=False) = ""
+    video_url: Url = ""
+    attachment_url: Url = ""
+    content: LessonContent = ""
     duration: Duration = 0
     is_preview: StrictBool = False
     position: Position | None = Field(None, description="0-based; last when omitted.")
 
 
 class LessonPatch(InputSchema):
-    title: text(200, min_length=1) = None
-    kind: LessonKind = None
-    video_url: text(500) = None
-    attachment_url: text(500) = None
-    content: text(200000, strip=False) = None
-    duration: Duration = None
-    is_preview: StrictBool = None
+    title: Omittable[Title] = None
+    kind: Omittable[LessonKind] = None
+    video_url: Omittable[Url] = None
+    attachment_url: Omittable[Url] = None
+    content: Omittable[LessonContent] = None
+    duration: Omittable[Duration] = None
+    is_preview: Omittable[StrictBool] = None
 
 
 class SectionPut(InputSchema):
-    title: text(200, min_length=1)
+    title: Title
 
 
 class LessonPut(LessonPatch):
-    title: text(200, min_length=1)
+    title: Title
 
 
 class CourseFilters(Schema):
-    category: text(120, min_length=1) | None = Field(None, description="Category id or slug.")
+    category: CategoryIdOrSlug | None = Field(None, description="Category id or slug.")
     instructor: Annotated[str, StringConstraints(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None = (
         Field(None, description="Instructor id, or `me` for all of my own courses.")
     )
