@@ -130,9 +130,13 @@ def test_my_course_list_costs_three_queries(catalogue, django_assert_num_queries
 
 def test_course_detail_costs_three_queries(catalogue, viewer, django_assert_num_queries):
     client, auth = viewer
-    # 1 course with category and owner + 1 its sections + 1 all their lessons (prefetch).
+    # 1 course with category and owner + 1 its sections + 1 all their lessons (prefetch);
+    # a logged-in viewer adds the token's user and their own enrollment in the course.
     body = fetch(
-        client, f"/api/courses/{catalogue.course.pk}/", auth + 3, django_assert_num_queries
+        client,
+        f"/api/courses/{catalogue.course.pk}/",
+        auth * 2 + 3,
+        django_assert_num_queries,
     )
 
     assert len(body["sections"]) == catalogue.size

@@ -23,6 +23,8 @@ from django_coursehub.catalog.api import (
     sections_router,
 )
 from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
+from django_coursehub.learning.api import router as learning_router
+from django_coursehub.reviews.api import router as reviews_router
 
 
 def error_response(error: CoursehubError) -> JsonResponse:
@@ -68,5 +70,7 @@ router.add_router("/categories/", categories_router)
 router.add_router("/courses/", courses_router)
 router.add_router("/sections/", sections_router)
 router.add_router("/lessons/", lessons_router)
+router.add_router("/enrollments/", learning_router)
+router.add_router("/reviews/", reviews_router)
 router.add_decorator(render_domain_errors, mode="operation")
 router.add_decorator(refuse_oversized_bodies, mode="view")

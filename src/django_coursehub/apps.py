@@ -12,4 +12,6 @@ class CoursehubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_coursehub import checks  # noqa: F401  (registers the system checks)
+        # Imported for their side effects: registering system checks and signal receivers.
+        from django_coursehub import checks  # noqa: F401
+        from django_coursehub.learning import receivers  # noqa: F401

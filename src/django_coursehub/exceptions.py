@@ -42,6 +42,12 @@ class NotAuthenticated(CoursehubError):
     default_message = _("Authentication credentials were not provided or are not valid.")
 
 
+class PaymentRequired(CoursehubError):
+    status_code = 402
+    code = "payment_required"
+    default_message = _("This course must be bought first.")
+
+
 class PermissionDenied(CoursehubError):
     status_code = 403
     code = "permission_denied"

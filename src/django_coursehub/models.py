@@ -2,5 +2,16 @@
 
 from django_coursehub.accounts.models import Profile
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.learning.models import Enrollment, LessonProgress
+from django_coursehub.reviews.models import Review
 
-__all__ = ["Category", "Course", "Lesson", "Profile", "Section"]
+__all__ = [
+    "Category",
+    "Course",
+    "Enrollment",
+    "Lesson",
+    "LessonProgress",
+    "Profile",
+    "Review",
+    "Section",
+]

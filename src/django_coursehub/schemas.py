@@ -78,6 +78,16 @@ class InputSchema(Schema):
         return handler(values)
 
 
+class UserRef(Schema):
+    id: int
+    username: str
+    full_name: str
+
+    @staticmethod
+    def resolve_full_name(user: Any) -> str:
+        return str(user.get_full_name())
+
+
 class ErrorOut(Schema):
     """A failure: a human message, a stable code and, for bad input, messages per field.
 

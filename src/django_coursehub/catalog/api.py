@@ -41,6 +41,8 @@ from django_coursehub.catalog.schemas import (
     SectionPut,
 )
 from django_coursehub.exceptions import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from django_coursehub.learning import selectors as learning_selectors
+from django_coursehub.learning.schemas import CourseDetailForViewer
 from django_coursehub.pagination import Page, PageParams, paginate
 from django_coursehub.schemas import PathId, error_responses
 
@@ -183,12 +185,14 @@ def course_list(
 @courses_router.get(
     "/{course_id}/",
     auth=optional_jwt_auth,
-    response={200: CourseDetail, **READ_ERRORS},
+    response={200: CourseDetailForViewer, **READ_ERRORS},
     summary="One course with its ordered sections and lessons",
     url_name="coursehub-course-detail",
 )
 def course_detail(request: OptionalAuthRequest, course_id: PathId) -> Any:
-    return selectors.course_detail(user=request.auth, course_id=course_id)
+    course = selectors.course_detail(user=request.auth, course_id=course_id)
+    course.viewer_enrollment = learning_selectors.enrollment_of(user=request.auth, course=course)
+    return course
 
 
 def _course_fields(payload: Any) -> dict[str, Any]:

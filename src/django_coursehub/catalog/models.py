@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from ordered_model.models import OrderedModel
 
@@ -74,9 +75,16 @@ class Course(models.Model):
         _("average rating"), max_digits=3, decimal_places=2, default=Decimal("0"), editable=False
     )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+    rating_1_count = models.PositiveIntegerField(_("1-star ratings"), default=0, editable=False)
+    rating_2_count = models.PositiveIntegerField(_("2-star ratings"), default=0, editable=False)
+    rating_3_count = models.PositiveIntegerField(_("3-star ratings"), default=0, editable=False)
+    rating_4_count = models.PositiveIntegerField(_("4-star ratings"), default=0, editable=False)
+    rating_5_count = models.PositiveIntegerField(_("5-star ratings"), default=0, editable=False)
 
     # Not a field: the ordered sections, with their lessons, set by selectors.course_detail.
     outline: list[Section]
+    # Not a field: the viewer's own enrollment (or None), set for the course page.
+    viewer_enrollment: Any
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -87,6 +95,16 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=Q(rating_avg__gte=0, rating_avg__lte=5),
                 name="coursehub_course_rating_avg_0_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rating_count=F("rating_1_count")
+                    + F("rating_2_count")
+                    + F("rating_3_count")
+                    + F("rating_4_count")
+                    + F("rating_5_count")
+                ),
+                name="coursehub_course_rating_histogram_sums",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]),
@@ -112,6 +130,11 @@ class Course(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def rating_histogram(self) -> dict[str, int]:
+        """Number of reviews per star, ``{"1": n, ..., "5": n}``."""
+        return {str(star): getattr(self, f"rating_{star}_count") for star in range(1, 6)}
 
 
 class Section(OrderedModel):

@@ -1,10 +1,15 @@
-"""Who may see and change what in the catalogue. Pure functions over loaded objects."""
+"""Who may see and change what in the catalogue.
+
+Visibility depends on enrollments (learners read lesson bodies and keep archived courses), the
+one place where the catalogue looks at the learning domain's data.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django_coursehub.catalog.models import Course
+from django_coursehub.learning.models import Enrollment
 
 
 def can_manage_course(user: Any, course: Course) -> bool:
@@ -12,11 +17,25 @@ def can_manage_course(user: Any, course: Course) -> bool:
     return bool(user.is_authenticated and (user.is_staff or course.owner_id == user.pk))
 
 
+def is_learner(user: Any, course: Course) -> bool:
+    """Whether ``user`` holds an enrollment in ``course`` that gives access (one query)."""
+    return bool(
+        user.is_authenticated
+        and Enrollment.objects.filter(
+            user=user, course=course, status__in=Enrollment.ACCESS_STATUSES
+        ).exists()
+    )
+
+
 def can_view_course(user: Any, course: Course) -> bool:
-    """Published courses are public; drafts and archived courses only to who manages them."""
-    return course.status == Course.Status.PUBLISHED or can_manage_course(user, course)
+    """Published courses are public; drafts only to who manages them; an archived course also
+    to its learners, who keep what they enrolled in."""
+    if course.status == Course.Status.PUBLISHED or can_manage_course(user, course):
+        return True
+    return course.status == Course.Status.ARCHIVED and is_learner(user, course)
 
 
 def can_view_lesson_bodies(user: Any, course: Course) -> bool:
-    """Whether ``user`` sees the content of every lesson of ``course`` (previews are public)."""
-    return can_manage_course(user, course)
+    """Whether ``user`` sees the content of every lesson of ``course`` (previews are public):
+    its learners, its owner and staff."""
+    return can_manage_course(user, course) or is_learner(user, course)

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from django_coursehub.catalog.models import Course, Lesson
-from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position
+from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position, UserRef
 
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[-\w]+$")]
 CourseSlug = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[-\w]+$")]
@@ -73,23 +73,13 @@ class CategoryPatch(InputSchema):
 # Courses ----------------------------------------------------------------------------------
 
 
-class InstructorRef(Schema):
-    id: int
-    username: str
-    full_name: str
-
-    @staticmethod
-    def resolve_full_name(user: Any) -> str:
-        return user.get_full_name()
-
-
 class CourseListItem(Schema):
     id: int
     title: str
     slug: str
     short_description: str
     category: CategoryRef | None
-    instructor: InstructorRef = Field(alias="owner")
+    instructor: UserRef = Field(alias="owner")
     price: Decimal
     currency: str
     is_free: bool
@@ -129,6 +119,9 @@ class CourseDetail(CourseListItem):
     description: str
     updated_at: datetime
     total_duration: int
+    rating_histogram: dict[str, int] = Field(
+        description='Reviews per star: `{"1": n, "2": n, "3": n, "4": n, "5": n}`.'
+    )
     sections: list[SectionOutline]
 
     @staticmethod

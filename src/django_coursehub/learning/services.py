@@ -1,0 +1,186 @@
+"""Enrollments and progress: every write of the learning loop happens here.
+
+Lock order, everywhere: the course row (shared for learners' progress, exclusive for changes to
+the course's lessons), then the enrollment row. Completing a lesson therefore never races a
+lesson being added or deleted, and per-learner counters stay exact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from django_coursehub import signals
+from django_coursehub.catalog.models import Course, Lesson
+from django_coursehub.exceptions import Conflict, NotFound, PaymentRequired, PermissionDenied
+from django_coursehub.learning.models import Enrollment, LessonProgress
+from django_coursehub.locking import lock_shared
+
+NOT_ENROLLED = _("Enroll in this course first.")
+
+
+def _send_on_commit(signal: Any, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Enrollment, **kwargs))
+
+
+def _change_enrollment_count(course_id: int, delta: int) -> None:
+    Course.objects.filter(pk=course_id).update(enrollment_count=F("enrollment_count") + delta)
+
+
+@transaction.atomic
+def enrollment_grant(
+    *, user: Any, course: Course, source: str = Enrollment.Source.MANUAL
+) -> tuple[Enrollment, bool]:
+    """Give ``user`` access to ``course`` whatever its price (purchases, staff, imports).
+
+    Returns the enrollment and whether access was granted now (False: it already existed).
+    A cancelled or refunded enrollment is re-activated with its progress intact.
+    """
+    try:
+        with transaction.atomic():
+            enrollment = Enrollment.objects.create(user=user, course=course, source=source)
+    except IntegrityError:
+        enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+        if enrollment.has_access:
+            return enrollment, False
+        enrollment.status = (
+            Enrollment.Status.COMPLETED if enrollment.completed_at else Enrollment.Status.ACTIVE
+        )
+        enrollment.source = source
+        enrollment.save(update_fields=["status", "source", "updated_at"])
+        _change_enrollment_count(course.pk, +1)
+        _send_on_commit(signals.enrollment_created, enrollment=enrollment, reactivated=True)
+        return enrollment, True
+    _change_enrollment_count(course.pk, +1)
+    _send_on_commit(signals.enrollment_created, enrollment=enrollment, reactivated=False)
+    return enrollment, True
+
+
+def enrollment_create(*, user: Any, course: Course) -> tuple[Enrollment, bool]:
+    """Enroll a learner in a published course.
+
+    A free course is joined at once; a paid one raises :class:`PaymentRequired` unless the
+    learner already has access. Enrolling twice returns the existing enrollment.
+    """
+    if course.status != Course.Status.PUBLISHED:
+        raise NotFound(_("Course not found."))
+    if not course.is_free:
+        existing = Enrollment.objects.filter(user=user, course=course).first()
+        if existing is not None and existing.has_access:
+            return existing, False
+        raise PaymentRequired(
+            _("This course costs %(price)s %(currency)s: buy it, and the purchase enrolls you.")
+            % {"price": course.price, "currency": course.currency},
+            code="payment_required",
+        )
+    return enrollment_grant(user=user, course=course, source=Enrollment.Source.FREE)
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
+    """Leave a course. Soft: the enrollment and its progress stay, and re-enrolling restores them.
+
+    Paid enrollments end through a refund, not here.
+    """
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.source == Enrollment.Source.PURCHASE:
+        raise Conflict(
+            _("A purchased enrollment ends with a refund, not a cancellation."),
+            code="purchased_enrollment",
+        )
+    if not enrollment.has_access:
+        return enrollment
+    enrollment.status = Enrollment.Status.CANCELLED
+    enrollment.save(update_fields=["status", "updated_at"])
+    _change_enrollment_count(enrollment.course_id, -1)
+    _send_on_commit(signals.enrollment_cancelled, enrollment=enrollment)
+    return enrollment
+
+
+def _locked_enrollment(*, user: Any, course_id: int) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.select_for_update().filter(user=user, course_id=course_id).first()
+    )
+    if enrollment is None or not enrollment.has_access:
+        raise PermissionDenied(NOT_ENROLLED, code="not_enrolled")
+    return enrollment
+
+
+def _current_lesson(lesson_id: int) -> Lesson:
+    try:
+        return Lesson.objects.get(pk=lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise NotFound(_("Lesson not found.")) from error
+
+
+def _complete_if_done(enrollment: Enrollment, total_lessons: int) -> None:
+    if (
+        enrollment.completed_at is None
+        and total_lessons > 0
+        and enrollment.completed_lessons >= total_lessons
+    ):
+        enrollment.completed_at = timezone.now()
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.save(update_fields=["completed_at", "status", "updated_at"])
+        _send_on_commit(signals.course_completed, enrollment=enrollment)
+
+
+@transaction.atomic
+def lesson_complete(*, user: Any, lesson: Lesson) -> Enrollment:
+    """Mark ``lesson`` completed for ``user`` (idempotent); the last one completes the course.
+
+    Costs a constant number of queries: the enrollment keeps its count of completed lessons.
+    Completion, once reached, is never taken away (lessons added later only lower the percent).
+    """
+    lock_shared(Course, lesson.course_id)
+    enrollment = _locked_enrollment(user=user, course_id=lesson.course_id)
+    lesson = _current_lesson(lesson.pk)
+    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if progress.completed_at is not None:
+        return enrollment
+    progress.completed_at = timezone.now()
+    progress.save(update_fields=["completed_at", "updated_at"])
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_lessons=F("completed_lessons") + 1)
+    enrollment.completed_lessons += 1
+    _send_on_commit(signals.lesson_completed, enrollment=enrollment, lesson=lesson)
+    total = Course.objects.values_list("lesson_count", flat=True).get(pk=lesson.course_id)
+    _complete_if_done(enrollment, total)
+    return enrollment
+
+
+@transaction.atomic
+def lesson_position_save(*, user: Any, lesson: Lesson, position_seconds: int) -> LessonProgress:
+    """Remember where the learner stopped in a lesson's video."""
+    lock_shared(Course, lesson.course_id)
+    enrollment = _locked_enrollment(user=user, course_id=lesson.course_id)
+    lesson = _current_lesson(lesson.pk)
+    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    progress.position_seconds = position_seconds
+    progress.save(update_fields=["position_seconds", "updated_at"])
+    return progress
+
+
+def lesson_progress_detach(*, lesson: Lesson) -> None:
+    """Before ``lesson`` is deleted: it no longer counts in anyone's completed lessons."""
+    Enrollment.objects.filter(progress__lesson=lesson, progress__completed_at__isnull=False).update(
+        completed_lessons=F("completed_lessons") - 1
+    )
+
+
+def course_completions_settle(*, course_id: int) -> None:
+    """After lessons were deleted: learners who have now done every lesson complete the course."""
+    total = Lesson.objects.filter(course_id=course_id).count()
+    if total == 0:
+        return
+    finished = Enrollment.objects.select_for_update().filter(
+        course_id=course_id,
+        status=Enrollment.Status.ACTIVE,
+        completed_at__isnull=True,
+        completed_lessons__gte=total,
+    )
+    for enrollment in finished:
+        _complete_if_done(enrollment, total)
