@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,6 +9,8 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.learning.models import Enrollment
+from django_coursehub.learning.services import enrollment_grant
 
 PASSWORD = "Correct-Horse-42"
 
@@ -99,3 +102,20 @@ class LessonFactory(factory.django.DjangoModelFactory):
             Course.objects.filter(pk=self.course_id).update(
                 lesson_count=Lesson.objects.filter(course_id=self.course_id).count()
             )
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    """A learner with access to a course, granted by ``enrollment_grant`` so that the course's
+    stored ``enrollment_count`` stays exact (whatever the course's price)."""
+
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    source = Enrollment.Source.MANUAL
+
+    @classmethod
+    def _create(cls, model_class: type[Enrollment], *args: Any, **kwargs: Any) -> Enrollment:
+        enrollment, _granted = enrollment_grant(**kwargs)
+        return enrollment

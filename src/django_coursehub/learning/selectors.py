@@ -85,7 +85,11 @@ def enrollment_of(*, user: Any, course: Course) -> Enrollment | None:
     """The user's enrollment in ``course`` (any status), or None."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is not None:
+        # Its progress reads the course's lesson count: reuse the course already loaded.
+        enrollment.course = course
+    return enrollment
 
 
 @dataclass

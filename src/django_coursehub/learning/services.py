@@ -1,8 +1,9 @@
 """Enrollments and progress: every write of the learning loop happens here.
 
-Lock order, everywhere: the course row (shared for learners' progress, exclusive for changes to
-the course's lessons), then the enrollment row. Completing a lesson therefore never races a
-lesson being added or deleted, and per-learner counters stay exact.
+Lock order, everywhere: the course row first (shared for anything a learner does, exclusive for
+changes to the course's lessons), then the enrollment row. Completing a lesson therefore never
+races a lesson being added or deleted, per-learner counters stay exact, and no two of these
+transactions can wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def enrollment_grant(
     Returns the enrollment and whether access was granted now (False: it already existed).
     A cancelled or refunded enrollment is re-activated with its progress intact.
     """
+    if not lock_shared(Course, course.pk):
+        # Deleted while we waited: an enrollment would break its foreign key at commit.
+        raise NotFound(_("Course not found."))
     try:
         with transaction.atomic():
             enrollment = Enrollment.objects.create(user=user, course=course, source=source)
@@ -54,6 +58,8 @@ def enrollment_grant(
         enrollment.save(update_fields=["status", "source", "updated_at"])
         _change_enrollment_count(course.pk, +1)
         _send_on_commit(signals.enrollment_created, enrollment=enrollment, reactivated=True)
+        # Lessons deleted while the learner was away may have left nothing undone.
+        _complete_if_done(enrollment, _lesson_count(course.pk))
         return enrollment, True
     _change_enrollment_count(course.pk, +1)
     _send_on_commit(signals.enrollment_created, enrollment=enrollment, reactivated=False)
@@ -66,12 +72,14 @@ def enrollment_create(*, user: Any, course: Course) -> tuple[Enrollment, bool]:
     A free course is joined at once; a paid one raises :class:`PaymentRequired` unless the
     learner already has access. Enrolling twice returns the existing enrollment.
     """
-    if course.status != Course.Status.PUBLISHED:
-        raise NotFound(_("Course not found."))
-    if not course.is_free:
+    if course.status != Course.Status.PUBLISHED or not course.is_free:
+        # Learners keep a course they hold, even once it is archived or no longer free.
         existing = Enrollment.objects.filter(user=user, course=course).first()
         if existing is not None and existing.has_access:
             return existing, False
+    if course.status != Course.Status.PUBLISHED:
+        raise NotFound(_("Course not found."))
+    if not course.is_free:
         raise PaymentRequired(
             _("This course costs %(price)s %(currency)s: buy it, and the purchase enrolls you.")
             % {"price": course.price, "currency": course.currency},
@@ -86,6 +94,7 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
 
     Paid enrollments end through a refund, not here.
     """
+    lock_shared(Course, enrollment.course_id)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.source == Enrollment.Source.PURCHASE:
         raise Conflict(
@@ -115,6 +124,10 @@ def _current_lesson(lesson_id: int) -> Lesson:
         return Lesson.objects.get(pk=lesson_id)
     except Lesson.DoesNotExist as error:
         raise NotFound(_("Lesson not found.")) from error
+
+
+def _lesson_count(course_id: int) -> int:
+    return Course.objects.values_list("lesson_count", flat=True).get(pk=course_id)
 
 
 def _complete_if_done(enrollment: Enrollment, total_lessons: int) -> None:
@@ -147,8 +160,7 @@ def lesson_complete(*, user: Any, lesson: Lesson) -> Enrollment:
     Enrollment.objects.filter(pk=enrollment.pk).update(completed_lessons=F("completed_lessons") + 1)
     enrollment.completed_lessons += 1
     _send_on_commit(signals.lesson_completed, enrollment=enrollment, lesson=lesson)
-    total = Course.objects.values_list("lesson_count", flat=True).get(pk=lesson.course_id)
-    _complete_if_done(enrollment, total)
+    _complete_if_done(enrollment, _lesson_count(lesson.course_id))
     return enrollment
 
 

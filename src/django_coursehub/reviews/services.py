@@ -14,15 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 from django_coursehub import signals
 from django_coursehub.catalog.models import Course
-from django_coursehub.exceptions import Conflict, NotFound, PermissionDenied
+from django_coursehub.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.reviews.models import Review
 
 STAR_FIELDS = {star: f"rating_{star}_count" for star in range(1, 6)}
 
 
+def _check_rating(rating: Any) -> None:
+    # The database refuses other values too, but as an IntegrityError that would read as a
+    # duplicate review (create) or escape as a server error (update).
+    if isinstance(rating, bool) or rating not in STAR_FIELDS:
+        raise InvalidInput(errors={"rating": [str(_("A rating is a whole number from 1 to 5."))]})
+
+
 def _lock_course(course_id: int) -> Course:
-    return Course.objects.select_for_update().get(pk=course_id)
+    # NO KEY UPDATE serialises rating changes without blocking learners, whose services hold
+    # the course row only FOR KEY SHARE.
+    return Course.objects.select_for_update(no_key=True).get(pk=course_id)
 
 
 def _apply_ratings(course: Course, *, add: int | None = None, remove: int | None = None) -> None:
@@ -45,6 +54,7 @@ def _apply_ratings(course: Course, *, add: int | None = None, remove: int | None
 @transaction.atomic
 def review_create(*, user: Any, course: Course, rating: int, comment: str = "") -> Review:
     """Review a course one is enrolled in; one review per learner, never one's own course."""
+    _check_rating(rating)
     course = _lock_course(course.pk)
     if course.owner_id == user.pk:
         raise PermissionDenied(_("You cannot review your own course."), code="own_course")
@@ -76,13 +86,15 @@ def _locked_review(review: Review) -> Review:
 @transaction.atomic
 def review_update(*, review: Review, changes: dict[str, Any]) -> Review:
     """Change the rating and/or comment; the course's rating follows."""
+    if "rating" in changes:
+        _check_rating(changes["rating"])
     course = _lock_course(review.course_id)
     review = _locked_review(review)
     old_rating = review.rating
     for name in ("rating", "comment"):
         if name in changes:
             setattr(review, name, changes[name])
-    review.save()
+    review.save(update_fields=["rating", "comment", "updated_at"])
     if review.rating != old_rating:
         _apply_ratings(course, add=review.rating, remove=old_rating)
     return review

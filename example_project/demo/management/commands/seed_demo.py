@@ -1,7 +1,12 @@
 """``manage.py seed_demo``: fill the database with a small, realistic course catalogue.
 
-Running it again creates nothing twice: accounts, categories and courses that already exist
-(looked up by username, category name and course slug) are left as they are.
+Besides accounts, categories and courses it enrolls a few learners, completes some of their
+lessons and leaves reviews, all through the package's services, so the stored counters (lesson
+progress, enrollment counts, ratings) are the ones a real site would have.
+
+Running it again creates nothing twice: accounts, categories, courses, enrollments and reviews
+that already exist (looked up by username, category name, course slug, and learner and course)
+are left as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ from django.db import transaction
 
 from django_coursehub.accounts import services as account_services
 from django_coursehub.catalog import services as catalog_services
-from django_coursehub.catalog.models import Category, Course
+from django_coursehub.catalog.models import Category, Course, Lesson
+from django_coursehub.learning import services as learning_services
+from django_coursehub.learning.models import Enrollment
+from django_coursehub.reviews import services as review_services
+from django_coursehub.reviews.models import Review
 
 DEMO_PASSWORD = "coursehub-demo"
 
@@ -53,7 +62,76 @@ STUDENT = {
     "last_name": "Qodirova",
 }
 
+#: Learners who enroll and review; the student above is one of them too.
+LEARNERS = [
+    {
+        "username": "aziz",
+        "email": "aziz@example.com",
+        "first_name": "Aziz",
+        "last_name": "Karimov",
+    },
+    {
+        "username": "nilufar",
+        "email": "nilufar@example.com",
+        "first_name": "Nilufar",
+        "last_name": "Gʻulomova",
+    },
+    {
+        "username": "olga",
+        "email": "olga@example.com",
+        "first_name": "Ольга",
+        "last_name": "Ким",
+    },
+]
+
 ADMIN = {"username": "admin", "email": "admin@example.com"}
+
+#: Who learns what: (username, course slug, how access is given, lessons to complete).
+#: "free" joins like a learner would; "manual" is access granted by staff, whatever the price.
+#: ``ALL`` completes every lesson, which completes the course.
+ALL = -1
+ENROLLMENTS: list[tuple[str, str, str, int]] = [
+    ("student", "react-asoslari", "free", 2),
+    ("student", "figma-ui-dizayn", "free", ALL),
+    ("student", "django-rest-api", "manual", 0),
+    ("aziz", "react-asoslari", "free", ALL),
+    ("nilufar", "react-asoslari", "free", 1),
+    ("olga", "figma-ui-dizayn", "free", ALL),
+]
+
+#: (username, course slug, rating, comment); every author is enrolled above.
+REVIEWS: list[tuple[str, str, int, str]] = [
+    (
+        "aziz",
+        "react-asoslari",
+        5,
+        "Juda tushunarli kurs: har bir dars qisqa va amaliy misollar bilan.",
+    ),
+    (
+        "student",
+        "react-asoslari",
+        4,
+        "Yaxshi boshlanish. Formalar haqida koʻproq mashq boʻlsa, yanada yaxshi boʻlardi.",
+    ),
+    (
+        "nilufar",
+        "react-asoslari",
+        2,
+        "Menga tezroq tuyuldi: JavaScriptni yaxshi bilmasangiz, qiyin boʻladi.",
+    ),
+    (
+        "student",
+        "figma-ui-dizayn",
+        5,
+        "Auto layout nihoyat tushunarli boʻldi. Namuna fayl juda foydali.",
+    ),
+    (
+        "olga",
+        "figma-ui-dizayn",
+        4,
+        "Хороший бесплатный курс, хотелось бы больше заданий по дизайн-системе.",
+    ),
+]
 
 VIDEO_BASE = "https://videos.example.com/coursehub"
 FILE_BASE = "https://files.example.com/coursehub"
@@ -346,19 +424,27 @@ COURSES: list[dict[str, Any]] = [
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts, categories and courses (safe to run more than once)."
+    help = (
+        "Create demo accounts, categories, courses, enrollments and reviews "
+        "(safe to run more than once)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.created: list[str] = []
         with transaction.atomic():
             self._admin()
             instructors = {data["username"]: self._instructor(data) for data in INSTRUCTORS}
-            self._user(STUDENT)
+            learners = {data["username"]: self._user(data) for data in [STUDENT, *LEARNERS]}
             categories = {
                 name: self._category(name, slug, about) for name, slug, about in CATEGORIES
             }
             for course in COURSES:
                 self._course(course, categories, instructors)
+            courses = {course.slug: course for course in Course.objects.all()}
+            for username, slug, source, lessons in ENROLLMENTS:
+                self._enrollment(learners[username], courses[slug], source, lessons)
+            for username, slug, rating, comment in REVIEWS:
+                self._review(learners[username], courses[slug], rating, comment)
 
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo objects:"))
@@ -451,6 +537,33 @@ class Command(BaseCommand):
         state = "draft" if data.get("is_draft") else "published"
         self.created.append(f"course {course.title} ({state}, {course.language})")
 
+    def _enrollment(self, user: Any, course: Course, source: str, lessons: int) -> None:
+        if Enrollment.objects.filter(user=user, course=course).exists():
+            return
+        if source == Enrollment.Source.MANUAL:
+            enrollment, _granted = learning_services.enrollment_grant(
+                user=user, course=course, source=Enrollment.Source.MANUAL
+            )
+        else:
+            # A learner's own enrollment: free courses only, exactly as over the API.
+            enrollment, _granted = learning_services.enrollment_create(user=user, course=course)
+        outline = Lesson.objects.filter(course=course).order_by("section__order", "order")
+        to_complete = list(outline if lessons == ALL else outline[:lessons])
+        for lesson in to_complete:
+            enrollment = learning_services.lesson_complete(user=user, lesson=lesson)
+        done = f"{len(to_complete)} of {len(outline)} lessons done"
+        if enrollment.completed_at:
+            done = "course completed"
+        self.created.append(
+            f"enrollment {user.username} in {course.title} ({enrollment.source}, {done})"
+        )
+
+    def _review(self, user: Any, course: Course, rating: int, comment: str) -> None:
+        if Review.objects.filter(user=user, course=course).exists():
+            return
+        review_services.review_create(user=user, course=course, rating=rating, comment=comment)
+        self.created.append(f"review by {user.username} of {course.title} ({rating}/5)")
+
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
@@ -458,7 +571,8 @@ class Command(BaseCommand):
             ("username", "password", "role"),
             (ADMIN["username"], DEMO_PASSWORD, "superuser (/admin/)"),
             *((data["username"], DEMO_PASSWORD, "instructor") for data in INSTRUCTORS),
-            (STUDENT["username"], DEMO_PASSWORD, "student"),
+            (STUDENT["username"], DEMO_PASSWORD, "student (enrolled in three courses)"),
+            *((data["username"], DEMO_PASSWORD, "student (reviewer)") for data in LEARNERS),
         ]
         for username, password, role in rows:
             self.stdout.write(f"  {username:<10} {password:<16} {role}")
