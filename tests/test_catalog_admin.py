@@ -10,6 +10,7 @@ from django.test import Client
 
 from django_coursehub.accounts.models import Profile
 from django_coursehub.catalog.models import Course, Lesson, Section
+from django_coursehub.learning.services import enrollment_grant
 from tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -128,21 +129,21 @@ def test_adding_a_lesson_takes_its_course_from_the_section_and_recounts(admin_cl
     assert lesson_count(section.course) == 2
 
 
-def test_moving_a_lesson_to_another_course_in_the_admin_recounts_both_courses(admin_client):
+def test_a_saved_lesson_cannot_be_moved_to_another_course_in_the_admin(admin_client):
     lesson = LessonFactory()
     old_course = lesson.course
     target = SectionFactory()
 
     response = admin_client.post(
         f"/admin/coursehub/lesson/{lesson.pk}/change/",
-        lesson_form(target, title=lesson.title),
+        lesson_form(target, title="Renamed"),
     )
 
     assert response.status_code == 302, response.content
     lesson.refresh_from_db()
-    assert (lesson.section_id, lesson.course_id) == (target.pk, target.course_id)
-    assert lesson_count(target.course) == 1
-    assert lesson_count(old_course) == 0
+    assert (lesson.title, lesson.course_id) == ("Renamed", old_course.pk)
+    assert lesson_count(old_course) == 1
+    assert lesson_count(target.course) == 0
 
 
 def test_adding_lessons_inline_on_a_section_sets_their_course_and_recounts(admin_client):
@@ -390,3 +391,23 @@ def test_staff_who_may_change_lessons_can_reorder_them():
 
     assert response.status_code == 302
     assert orders(section.lessons) == [second.pk, first.pk]
+
+
+def test_deleting_a_course_with_learners_in_the_admin_archives_it(admin_client):
+    course = CourseFactory()
+    enrollment_grant(user=UserFactory(), course=course)
+
+    response = admin_client.post(
+        f"/admin/coursehub/course/{course.pk}/delete/", {"post": "yes"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert Course.objects.get(pk=course.pk).status == Course.Status.ARCHIVED
+
+
+def test_deleting_a_course_nobody_learns_in_the_admin_deletes_it(admin_client):
+    course = CourseFactory()
+
+    admin_client.post(f"/admin/coursehub/course/{course.pk}/delete/", {"post": "yes"})
+
+    assert not Course.objects.filter(pk=course.pk).exists()

@@ -515,7 +515,7 @@ def test_a_purchased_enrollment_cannot_be_left_but_is_409(student, student_api):
 
     response = student_api.delete(f"/api/enrollments/{bought.pk}/")
 
-    assert body_of(response, 409)["code"] == "purchased_enrollment"
+    assert body_of(response, 409)["code"] == "not_cancellable"
     assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE
 
 
@@ -790,3 +790,79 @@ def test_enrollment_endpoints_answer_each_role_as_the_matrix_says(world, endpoin
     assert response["Content-Type"].startswith("application/json")
     if expected >= 400:
         assert learning_snapshot() == before
+
+
+# Follow-up rules ---------------------------------------------------------------------------
+
+
+def test_an_expired_enrollment_no_longer_opens_lesson_bodies_or_completion(world):
+    Enrollment.objects.filter(pk=world.enrollment.pk).update(
+        expires_at=parse_datetime("2020-01-01T00:00:00+05:00")
+    )
+    client = ApiClient(world.learner)
+
+    lesson = client.get(f"/api/lessons/{world.lessons[0].pk}/").json()
+    response = client.post(f"/api/enrollments/complete/{world.lessons[0].pk}/")
+
+    assert lesson["is_locked"] is True
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_enrolled"
+
+
+def test_granting_access_again_lifts_an_expiry(world):
+    Enrollment.objects.filter(pk=world.enrollment.pk).update(
+        expires_at=parse_datetime("2020-01-01T00:00:00+05:00")
+    )
+
+    services.enrollment_grant(user=world.learner, course=world.course)
+
+    enrollment = Enrollment.objects.get(pk=world.enrollment.pk)
+    assert enrollment.expires_at is None
+    assert enrollment.has_access
+    assert Course.objects.get(pk=world.course.pk).enrollment_count == 1
+
+
+def test_buying_a_course_one_joined_for_free_makes_the_enrollment_a_purchase(world):
+    services.enrollment_grant(
+        user=world.learner, course=world.course, source=Enrollment.Source.PURCHASE
+    )
+
+    response = ApiClient(world.learner).delete(f"/api/enrollments/{world.enrollment.pk}/")
+
+    assert Enrollment.objects.get(pk=world.enrollment.pk).source == Enrollment.Source.PURCHASE
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_cancellable"
+
+
+@pytest.mark.parametrize("action", ["complete", "position"])
+def test_lessons_of_a_hidden_draft_answer_404_like_unknown_ones(student, action):
+    draft = DraftCourseFactory()
+    lesson = LessonFactory(section=SectionFactory(course=draft))
+    payload = {"position_seconds": 5} if action == "position" else {}
+
+    response = ApiClient(student).post(f"/api/enrollments/{action}/{lesson.pk}/", payload)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_course_put_back_to_draft_stays_visible_to_its_learners_only(world):
+    catalog_services.course_update(course=world.course, changes={"is_published": False})
+
+    mine = ApiClient(world.learner).get(f"/api/courses/{world.course.pk}/")
+    theirs = ApiClient(UserFactory()).get(f"/api/courses/{world.course.pk}/")
+
+    assert mine.status_code == 200
+    assert mine.json()["enrollment"]["id"] == world.enrollment.pk
+    assert theirs.status_code == 404
+
+
+def test_studying_a_course_moves_it_to_the_top_of_my_courses(world):
+    other, _lessons = build_course()
+    enroll(world.learner, other)
+    client = ApiClient(world.learner)
+    assert client.get("/api/enrollments/my/").json()["items"][0]["course"]["id"] == other.pk
+
+    client.post(f"/api/enrollments/complete/{world.lessons[0].pk}/")
+
+    assert client.get("/api/enrollments/my/").json()["items"][0]["course"]["id"] == world.course.pk

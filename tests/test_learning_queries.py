@@ -339,10 +339,11 @@ def test_completing_a_completed_lesson_again_costs_ten_queries(world, django_ass
     assert queries == 10 + SHARED_LOCK
 
 
-def test_saving_a_position_costs_eleven_queries(world, django_assert_num_queries):
+def test_saving_a_position_costs_twelve_queries(world, django_assert_num_queries):
     # The lesson, then in the savepoint the enrollment FOR UPDATE, the lesson under the lock,
-    # the progress row looked up and created in its own savepoint, the position saved.
-    queries = AUTH_QUERY + 1 + SAVEPOINT + SHARED_LOCK + 3 + SAVEPOINT + 1 + 1
+    # the progress row looked up and created in its own savepoint, the position saved, and the
+    # enrollment's last activity.
+    queries = AUTH_QUERY + 1 + SAVEPOINT + SHARED_LOCK + 3 + SAVEPOINT + 1 + 1 + 1
 
     body = call(
         ApiClient(world.learner),
@@ -353,7 +354,7 @@ def test_saving_a_position_costs_eleven_queries(world, django_assert_num_queries
         payload={"position_seconds": 61},
     )
 
-    assert queries == 11 + SHARED_LOCK
+    assert queries == 12 + SHARED_LOCK
     assert body["position_seconds"] == 61
 
 

@@ -316,10 +316,14 @@ def test_cancelling_twice_counts_the_departure_once(enrollment, course):
     assert enrollment_count(course) == 0
 
 
-def test_a_manual_enrollment_can_be_cancelled(student, paid_course):
+def test_access_granted_by_staff_cannot_be_left_by_the_learner(student, paid_course):
     enrollment, _ = services.enrollment_grant(user=student, course=paid_course)
 
-    assert services.enrollment_cancel(enrollment=enrollment).status == "cancelled"
+    with pytest.raises(Conflict) as raised:
+        services.enrollment_cancel(enrollment=enrollment)
+
+    assert raised.value.code == "not_cancellable"
+    assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE
 
 
 def test_a_purchased_enrollment_is_not_cancelled_but_refunded(student, paid_course):
@@ -330,7 +334,7 @@ def test_a_purchased_enrollment_is_not_cancelled_but_refunded(student, paid_cour
     with pytest.raises(Conflict) as raised:
         services.enrollment_cancel(enrollment=enrollment)
 
-    assert raised.value.code == "purchased_enrollment"
+    assert raised.value.code == "not_cancellable"
     assert fresh(enrollment).status == Enrollment.Status.ACTIVE
     assert enrollment_count(paid_course) == 1
 
@@ -683,3 +687,28 @@ def test_a_refused_completion_sends_nothing(
         services.lesson_complete(user=student, lesson=lessons[0])
 
     assert sent == []
+
+
+def test_a_failing_receiver_neither_fails_the_change_nor_silences_other_receivers(
+    learner, course, lessons, caplog, django_capture_on_commit_callbacks
+):
+    heard: list[str] = []
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("receiver bug")
+
+    def working(**kwargs: Any) -> None:
+        heard.append("lesson_completed")
+
+    signals.lesson_completed.connect(broken, dispatch_uid="broken-test-receiver")
+    signals.lesson_completed.connect(working, dispatch_uid="working-test-receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.lesson_complete(user=learner, lesson=lessons[0])
+    finally:
+        signals.lesson_completed.disconnect(dispatch_uid="broken-test-receiver")
+        signals.lesson_completed.disconnect(dispatch_uid="working-test-receiver")
+
+    assert heard == ["lesson_completed"]
+    assert LessonProgress.objects.filter(completed_at__isnull=False).count() == 1
+    assert "receiver bug" in caplog.text

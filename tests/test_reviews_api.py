@@ -222,12 +222,20 @@ def test_a_review_of_an_unknown_or_malformed_course_is_refused(learner, course_i
     assert not Review.objects.exists()
 
 
-def test_a_review_of_a_draft_course_is_not_found(course, learner):
+def test_a_review_of_a_draft_course_is_not_found_for_someone_not_learning_it(course):
+    unpublish(course)
+
+    response = ApiClient(UserFactory()).post(LIST, {"course": course.pk, "rating": 5})
+
+    assert response.status_code == 404
+
+
+def test_a_learner_can_still_review_a_course_that_went_back_to_draft(course, learner):
     unpublish(course)
 
     response = ApiClient(learner).post(LIST, {"course": course.pk, "rating": 5})
 
-    assert response.status_code == 404
+    assert response.status_code == 201
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1, "5", True, False, 4.5, None, [5], {"value": 5}])

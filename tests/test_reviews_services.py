@@ -114,6 +114,7 @@ def test_a_learner_enrolled_in_another_course_cannot_review_this_one(course):
 
 
 def test_a_learner_who_cancelled_cannot_review(course, learner):
+    Enrollment.objects.filter(user=learner, course=course).update(source=Enrollment.Source.FREE)
     enrollment_cancel(enrollment=Enrollment.objects.get(user=learner, course=course))
 
     with pytest.raises(PermissionDenied) as refused:

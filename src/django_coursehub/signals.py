@@ -4,7 +4,13 @@ Receivers get ``sender`` (the model class) plus the keyword arguments listed for
 A receiver that fails does not undo the change that was already committed.
 """
 
+import logging
+from typing import Any
+
+from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 #: A learner gained access to a course (new, or re-activated).
 #: Arguments: ``enrollment``, ``reactivated`` (bool).
@@ -22,3 +28,22 @@ course_completed = Signal()
 
 #: A learner reviewed a course. Arguments: ``review``.
 review_created = Signal()
+
+
+def send_on_commit(signal: Signal, *, sender: type, **kwargs: Any) -> None:
+    """Send ``signal`` once the current transaction commits (at once outside a transaction).
+
+    Every receiver runs even if another fails; failures are logged, never raised, because the
+    change they report is already committed and the caller's request must not fail for it.
+    """
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=sender, **kwargs):
+            if isinstance(result, Exception):
+                logger.error(
+                    "Receiver %r of a django-coursehub signal failed",
+                    receiver,
+                    exc_info=(type(result), result, result.__traceback__),
+                )
+
+    transaction.on_commit(send)

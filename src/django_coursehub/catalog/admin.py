@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ordered_model.admin import (
     OrderedInlineModelAdminMixin,
     OrderedModelAdmin,
@@ -91,9 +93,39 @@ class CourseAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, admin.Model
     list_select_related = ("owner", "category")
     prepopulated_fields = {"slug": ("title",)}
     raw_id_fields = ("owner",)
-    readonly_fields = ("lesson_count", "enrollment_count", "rating_avg", "rating_count")
+    readonly_fields = (
+        "lesson_count",
+        "enrollment_count",
+        "rating_avg",
+        "rating_count",
+        "rating_1_count",
+        "rating_2_count",
+        "rating_3_count",
+        "rating_4_count",
+        "rating_5_count",
+    )
     date_hierarchy = "created_at"
     inlines = [SectionInline]
+
+    def delete_model(self, request: HttpRequest, obj: Course) -> None:
+        # As in the API: a course its learners depend on is archived, not deleted.
+        if not services.course_delete(course=obj):
+            self.message_user(
+                request, _("“%s” has learners, so it was archived instead of deleted.") % obj
+            )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            self.delete_model(request, course)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Courses with learners are archived rather than deleted: the rows that protect them
+        # are left alone, so they neither block the confirmation nor need a delete permission.
+        deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(Course))
+        collector.collect(objs)
+        protecting = {str(obj._meta.verbose_name) for obj in collector.protected}
+        return deleted, model_count, perms_needed - protecting, []
 
 
 @admin.register(Section)
@@ -142,13 +174,16 @@ class LessonAdmin(MovePermissionMixin, OrderedModelAdmin):
     # Explicit, so forms neither warn on Django 5.2 nor change meaning on 6.0.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Lesson | None = None) -> Any:
+        # A saved lesson may carry learners' progress, which belongs to its course: it moves
+        # between sections through the API's move endpoint, never to another course.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "section") if obj is not None else readonly
+
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
-        previous_course_id = obj.course_id
         obj.course_id = obj.section.course_id
         super().save_model(request, obj, form, change)
         services.course_recount(course=obj.course)
-        if change and previous_course_id != obj.course_id:
-            services.course_recount(course=Course.objects.get(pk=previous_course_id))
 
     def delete_model(self, request: HttpRequest, obj: Lesson) -> None:
         services.lesson_delete(lesson=obj)

@@ -21,18 +21,16 @@ def is_learner(user: Any, course: Course) -> bool:
     """Whether ``user`` holds an enrollment in ``course`` that gives access (one query)."""
     return bool(
         user.is_authenticated
-        and Enrollment.objects.filter(
-            user=user, course=course, status__in=Enrollment.ACCESS_STATUSES
-        ).exists()
+        and Enrollment.objects.giving_access().filter(user=user, course=course).exists()
     )
 
 
 def can_view_course(user: Any, course: Course) -> bool:
-    """Published courses are public; drafts only to who manages them; an archived course also
-    to its learners, who keep what they enrolled in."""
+    """Published courses are public. An unpublished one (draft or archived) is visible to who
+    manages it and to its learners, who keep what they enrolled in."""
     if course.status == Course.Status.PUBLISHED or can_manage_course(user, course):
         return True
-    return course.status == Course.Status.ARCHIVED and is_learner(user, course)
+    return is_learner(user, course)
 
 
 def can_view_lesson_bodies(user: Any, course: Course) -> bool:

@@ -8,8 +8,8 @@ from ninja import Query, Router, Status
 from django_coursehub.accounts.auth import AuthenticatedRequest, jwt_auth
 from django_coursehub.catalog import selectors as catalog_selectors
 from django_coursehub.catalog.models import Lesson
-from django_coursehub.catalog.permissions import can_manage_course
-from django_coursehub.exceptions import PermissionDenied
+from django_coursehub.catalog.permissions import can_manage_course, can_view_course
+from django_coursehub.exceptions import NotFound, PermissionDenied
 from django_coursehub.learning import selectors, services
 from django_coursehub.learning.models import LessonProgress
 from django_coursehub.learning.schemas import (
@@ -26,6 +26,14 @@ from django_coursehub.pagination import Page, PageParams, paginate
 from django_coursehub.schemas import PathId, error_responses
 
 router = Router(tags=["enrollments"], auth=jwt_auth)
+
+
+def _visible_lesson(request: AuthenticatedRequest, lesson_id: int) -> Lesson:
+    """The lesson, or 404 when its course is hidden from the caller (its existence included)."""
+    lesson = catalog_selectors.lesson_get(lesson_id=lesson_id)
+    if not can_view_course(request.auth, lesson.course):
+        raise NotFound(_("Lesson not found."))
+    return lesson
 
 
 def _progress_payload(progress: selectors.CourseProgress) -> dict[str, Any]:
@@ -116,7 +124,7 @@ def course_progress(request: AuthenticatedRequest, course_id: PathId) -> Any:
     url_name="coursehub-enrollment-complete",
 )
 def lesson_complete(request: AuthenticatedRequest, lesson_id: PathId) -> Any:
-    lesson = catalog_selectors.lesson_get(lesson_id=lesson_id)
+    lesson = _visible_lesson(request, lesson_id)
     services.lesson_complete(user=request.auth, lesson=lesson)
     return _progress_payload(
         selectors.course_progress(user=request.auth, course_id=lesson.course_id)
@@ -130,7 +138,7 @@ def lesson_complete(request: AuthenticatedRequest, lesson_id: PathId) -> Any:
     url_name="coursehub-enrollment-position",
 )
 def lesson_position(request: AuthenticatedRequest, lesson_id: PathId, payload: PositionIn) -> Any:
-    lesson = catalog_selectors.lesson_get(lesson_id=lesson_id)
+    lesson = _visible_lesson(request, lesson_id)
     state = services.lesson_position_save(
         user=request.auth, lesson=lesson, position_seconds=payload.position_seconds
     )

@@ -3,9 +3,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_coursehub.catalog.models import Course, Lesson
+
+
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def giving_access(self) -> EnrollmentQuerySet:
+        """Enrollments that open the course now: active or completed, and not expired."""
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=Now()),
+            status__in=Enrollment.ACCESS_STATUSES,
+        )
 
 
 class Enrollment(models.Model):
@@ -49,6 +60,8 @@ class Enrollment(models.Model):
         _("completed lessons"), default=0, editable=False
     )
 
+    objects = EnrollmentQuerySet.as_manager()
+
     # Not a field: the first lesson still to do, resolved by selectors.attach_next_lessons.
     next_lesson: Lesson | None
 
@@ -80,7 +93,10 @@ class Enrollment(models.Model):
 
     @property
     def has_access(self) -> bool:
-        return self.status in self.ACCESS_STATUSES
+        """Active or completed, and not past ``expires_at``."""
+        return self.status in self.ACCESS_STATUSES and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
 
 
 class LessonProgress(models.Model):

@@ -59,7 +59,7 @@ def enrollment_list(*, user: Any, status: str | None = None) -> QuerySet[Enrollm
 def my_courses(*, user: Any) -> QuerySet[Enrollment]:
     """Enrollments that give access, each annotated with ``next_lesson_id``; recent first."""
     return (
-        _with_course(Enrollment.objects.filter(user=user, status__in=Enrollment.ACCESS_STATUSES))
+        _with_course(Enrollment.objects.giving_access().filter(user=user))
         .annotate(next_lesson_id=_next_lesson_id())
         .order_by("-updated_at", "-id")
     )

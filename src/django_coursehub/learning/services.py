@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +25,8 @@ from django_coursehub.locking import lock_shared
 NOT_ENROLLED = _("Enroll in this course first.")
 
 
-def _send_on_commit(signal: Any, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: signal.send(sender=Enrollment, **kwargs))
+def _send_on_commit(signal: Signal, **kwargs: Any) -> None:
+    signals.send_on_commit(signal, sender=Enrollment, **kwargs)
 
 
 def _change_enrollment_count(course_id: int, delta: int) -> None:
@@ -50,13 +51,20 @@ def enrollment_grant(
     except IntegrityError:
         enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
         if enrollment.has_access:
+            if source == Enrollment.Source.PURCHASE != enrollment.source:
+                # Bought on top of free or granted access: it now ends only with a refund.
+                enrollment.source = source
+                enrollment.save(update_fields=["source", "updated_at"])
             return enrollment, False
+        was_counted = enrollment.status in Enrollment.ACCESS_STATUSES
         enrollment.status = (
             Enrollment.Status.COMPLETED if enrollment.completed_at else Enrollment.Status.ACTIVE
         )
         enrollment.source = source
-        enrollment.save(update_fields=["status", "source", "updated_at"])
-        _change_enrollment_count(course.pk, +1)
+        enrollment.expires_at = None
+        enrollment.save(update_fields=["status", "source", "expires_at", "updated_at"])
+        if not was_counted:
+            _change_enrollment_count(course.pk, +1)
         _send_on_commit(signals.enrollment_created, enrollment=enrollment, reactivated=True)
         # Lessons deleted while the learner was away may have left nothing undone.
         _complete_if_done(enrollment, _lesson_count(course.pk))
@@ -90,19 +98,24 @@ def enrollment_create(*, user: Any, course: Course) -> tuple[Enrollment, bool]:
 
 @transaction.atomic
 def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
-    """Leave a course. Soft: the enrollment and its progress stay, and re-enrolling restores them.
+    """Leave a free course. Soft: the enrollment and its progress stay, and re-enrolling
+    restores them.
 
-    Paid enrollments end through a refund, not here.
+    Purchased access ends with a refund, and access granted by staff is removed by staff, so
+    neither can be left here (the learner could not come back on their own).
     """
     lock_shared(Course, enrollment.course_id)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if enrollment.source == Enrollment.Source.PURCHASE:
-        raise Conflict(
-            _("A purchased enrollment ends with a refund, not a cancellation."),
-            code="purchased_enrollment",
-        )
-    if not enrollment.has_access:
+    if enrollment.status not in Enrollment.ACCESS_STATUSES:
         return enrollment
+    if enrollment.source != Enrollment.Source.FREE:
+        raise Conflict(
+            _(
+                "Only a free enrollment can be left: a purchase ends with a refund, and access "
+                "granted by staff is withdrawn by staff."
+            ),
+            code="not_cancellable",
+        )
     enrollment.status = Enrollment.Status.CANCELLED
     enrollment.save(update_fields=["status", "updated_at"])
     _change_enrollment_count(enrollment.course_id, -1)
@@ -157,7 +170,9 @@ def lesson_complete(*, user: Any, lesson: Lesson) -> Enrollment:
         return enrollment
     progress.completed_at = timezone.now()
     progress.save(update_fields=["completed_at", "updated_at"])
-    Enrollment.objects.filter(pk=enrollment.pk).update(completed_lessons=F("completed_lessons") + 1)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        completed_lessons=F("completed_lessons") + 1, updated_at=timezone.now()
+    )
     enrollment.completed_lessons += 1
     _send_on_commit(signals.lesson_completed, enrollment=enrollment, lesson=lesson)
     _complete_if_done(enrollment, _lesson_count(lesson.course_id))
@@ -173,6 +188,8 @@ def lesson_position_save(*, user: Any, lesson: Lesson, position_seconds: int) ->
     progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
     progress.position_seconds = position_seconds
     progress.save(update_fields=["position_seconds", "updated_at"])
+    # Studying moves the course up in "my courses" (ordered by last activity).
+    Enrollment.objects.filter(pk=enrollment.pk).update(updated_at=timezone.now())
     return progress
 
 

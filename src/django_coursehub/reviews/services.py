@@ -58,9 +58,7 @@ def review_create(*, user: Any, course: Course, rating: int, comment: str = "") 
     course = _lock_course(course.pk)
     if course.owner_id == user.pk:
         raise PermissionDenied(_("You cannot review your own course."), code="own_course")
-    if not Enrollment.objects.filter(
-        user=user, course=course, status__in=Enrollment.ACCESS_STATUSES
-    ).exists():
+    if not Enrollment.objects.giving_access().filter(user=user, course=course).exists():
         raise PermissionDenied(
             _("Only enrolled learners can review a course."), code="not_enrolled"
         )
@@ -72,7 +70,7 @@ def review_create(*, user: Any, course: Course, rating: int, comment: str = "") 
             _("You have already reviewed this course."), code="already_reviewed"
         ) from error
     _apply_ratings(course, add=rating)
-    transaction.on_commit(lambda: signals.review_created.send(sender=Review, review=review))
+    signals.send_on_commit(signals.review_created, sender=Review, review=review)
     return review
 
 
