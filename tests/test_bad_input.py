@@ -295,7 +295,7 @@ def test_first_page_of_an_empty_list_is_simply_empty(anon_client):
     response = anon_client.get("/api/courses/?page=1")
 
     assert response.status_code == 200
-    assert response.json() == {"items": [], "count": 0}
+    assert response.json() == {"items": [], "count": 0, "facets": None}
 
 
 def test_huge_page_size_is_capped_to_the_maximum(anon_client):
@@ -451,7 +451,8 @@ def test_nul_bytes_in_the_query_string_or_path_are_a_json_4xx(anon_client, path)
 def test_odd_category_filters_are_never_a_500(anon_client, value):
     response = anon_client.get(f"/api/courses/?category={value}")
 
-    assert response.status_code in (200, 422), response.content
+    # 422 when the value is too long, otherwise 400: no category has such a slug.
+    assert response.status_code in (400, 422), response.content
     assert response["Content-Type"].startswith("application/json")
 
 

@@ -308,11 +308,21 @@ def test_course_list_filters_by_category_slug(anon, slug):
     assert ids(anon.get("/api/courses/", {"category": slug})) == [course.id]
 
 
-def test_course_list_with_an_unknown_category_is_empty(anon):
+@pytest.mark.parametrize("category", ["no-such-category", "999999"])
+def test_course_list_with_an_unknown_category_is_a_400_naming_it(anon, category):
     CourseFactory()
 
-    assert ids(anon.get("/api/courses/?category=no-such-category")) == []
-    assert ids(anon.get("/api/courses/?category=999999")) == []
+    response = anon.get("/api/courses/", {"category": category})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["category"] == ["Unknown category."]
+
+
+def test_course_list_of_a_category_without_published_courses_is_empty(anon):
+    category = CategoryFactory()
+    DraftCourseFactory(category=category)
+
+    assert ids(anon.get("/api/courses/", {"category": category.slug})) == []
 
 
 def test_course_list_filters_by_instructor_id(anon, instructor):

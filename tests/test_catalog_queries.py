@@ -120,6 +120,51 @@ def test_filtered_course_list_costs_two_queries(catalogue, viewer, django_assert
     assert len(body["items"]) == 1
 
 
+def test_searched_and_fully_filtered_course_list_costs_two_queries(
+    catalogue, viewer, django_assert_num_queries
+):
+    client, auth = viewer
+    path = (
+        "/api/courses/?page_size=100&q=cour&min_rating=0&price=free&min_price=0&max_price=10"
+        "&level=all&language=uz&ordering=popular&instructor="
+    )
+    # Search, every filter and an ordering are all WHERE and ORDER BY clauses: COUNT + page.
+    body = fetch(client, path + str(catalogue.owner.pk), auth + 2, django_assert_num_queries)
+
+    assert len(body["items"]) == catalogue.size
+
+
+def test_search_ranked_by_relevance_costs_two_queries(catalogue, viewer, django_assert_num_queries):
+    client, auth = viewer
+    # The rank is computed in the page query itself.
+    body = fetch(
+        client, "/api/courses/?page_size=100&q=course", auth + 2, django_assert_num_queries
+    )
+
+    assert len(body["items"]) == catalogue.size
+
+
+@pytest.mark.parametrize("search", ["", "&q=course"], ids=["all", "search"])
+def test_course_list_with_facets_costs_three_queries(
+    catalogue, viewer, search, django_assert_num_queries
+):
+    client, auth = viewer
+    path = f"/api/courses/?page_size=100&facets=true{search}"
+    # COUNT + page + 1 grouped query for all four facets, however many categories there are.
+    body = fetch(client, path, auth + 3, django_assert_num_queries)
+
+    assert len(body["facets"]["category"]) == catalogue.size
+    assert body["facets"]["price"] == [{"value": "free", "count": catalogue.size}]
+
+
+def test_an_unknown_category_costs_two_queries(catalogue, django_assert_num_queries):
+    # COUNT (nothing matches) + 1 lookup that finds no such category; no page is read.
+    with django_assert_num_queries(2):
+        response = ApiClient().get("/api/courses/?category=no-such-category")
+
+    assert response.status_code == 400
+
+
 def test_my_course_list_costs_three_queries(catalogue, django_assert_num_queries):
     client = ApiClient(catalogue.owner)
     # 1 user for the token + 1 COUNT + 1 page: drafts included, same shape as the public list.

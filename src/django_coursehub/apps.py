@@ -14,4 +14,5 @@ class CoursehubConfig(AppConfig):
     def ready(self) -> None:
         # Imported for their side effects: registering system checks and signal receivers.
         from django_coursehub import checks  # noqa: F401
+        from django_coursehub.catalog import receivers as catalog_receivers  # noqa: F401
         from django_coursehub.learning import receivers  # noqa: F401

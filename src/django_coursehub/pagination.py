@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, Protocol, TypeVar
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
@@ -27,15 +27,34 @@ class PageParams(Schema):
     )
 
 
+class Pageable(Protocol):
+    """What :func:`paginate` reads: a ``QuerySet``, or anything that counts and slices alike."""
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, page: slice) -> Iterable[Any]: ...
+
+
 class Page(Schema, Generic[T]):
     items: list[T]
     count: int
 
 
-def paginate(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    """Return one page of ``queryset`` (two queries: a count and the page itself)."""
+def paginate(
+    queryset: Pageable,
+    params: PageParams,
+    *,
+    when_empty: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Return one page of ``queryset`` (two queries: a count and the page itself).
+
+    ``when_empty`` runs when nothing matches at all, before any page is checked: it may raise
+    to explain why (an unknown filter value, say).
+    """
     page_size = min(params.page_size or app_settings.PAGE_SIZE, app_settings.MAX_PAGE_SIZE)
     count = queryset.count()
+    if count == 0 and when_empty is not None:
+        when_empty()
     offset = (params.page - 1) * page_size
     if params.page > 1 and offset >= count:
         raise NotFound(_("That page contains no results."), code="page_not_found")

@@ -26,7 +26,7 @@ from django_coursehub.catalog.schemas import (
     CourseDetail,
     CourseFilters,
     CourseIn,
-    CourseListItem,
+    CoursePage,
     CoursePatch,
     LessonIn,
     LessonMoveIn,
@@ -167,8 +167,11 @@ def category_delete(request: AuthenticatedRequest, category_id: PathId) -> Any:
 @courses_router.get(
     "/",
     auth=optional_jwt_auth,
-    response={200: Page[CourseListItem], **READ_ERRORS},
-    summary="List published courses",
+    response={200: CoursePage, **READ_ERRORS},
+    summary="List, filter and search published courses",
+    description="Filters combine (AND). Unknown or invalid values are a 400 or 422 naming the "
+    "parameter. With `facets=true` the answer adds the number of matches per category, level, "
+    "language and price class.",
     url_name="coursehub-course-list",
 )
 def course_list(
@@ -176,10 +179,14 @@ def course_list(
 ) -> Any:
     if filters.instructor == "me" and not request.auth.is_authenticated:
         raise NotAuthenticated(_("Log in to list your own courses."))
-    courses = selectors.course_list(
-        user=request.auth, category=filters.category, instructor=filters.instructor
+    criteria = selectors.CourseCriteria(**filters.dict(exclude={"ordering", "facets"}))
+    courses = selectors.course_list(user=request.auth, criteria=criteria, ordering=filters.ordering)
+    result = paginate(
+        courses, page, when_empty=lambda: selectors.course_list_check(criteria=criteria)
     )
-    return paginate(courses, page)
+    if filters.facets:
+        result["facets"] = selectors.course_facets(user=request.auth, criteria=criteria)
+    return result
 
 
 @courses_router.get(

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from ordered_model.models import OrderedModel
 
@@ -80,6 +81,10 @@ class Course(models.Model):
     rating_3_count = models.PositiveIntegerField(_("3-star ratings"), default=0, editable=False)
     rating_4_count = models.PositiveIntegerField(_("4-star ratings"), default=0, editable=False)
     rating_5_count = models.PositiveIntegerField(_("5-star ratings"), default=0, editable=False)
+    # Derived search document (see catalog/search.py), rewritten whenever the course, its
+    # category or its instructor is saved. On PostgreSQL a generated ``search_vector`` column
+    # with a GIN index is computed from it (migration 0003).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     # Not a field: the ordered sections, with their lessons, set by selectors.course_detail.
     outline: list[Section]
@@ -115,9 +120,50 @@ class Course(models.Model):
                 name="coursehub_course_published_has_date",
             ),
         ]
+        # The public list reads published courses only: one partial index per ordering it
+        # offers (each also serves range filters on its leading column) and per filter.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="coursehub_course_status_pub"),
-            models.Index(fields=["category", "status"], name="coursehub_course_cat_status"),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_newest",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_category",
+            ),
+            models.Index(
+                fields=["-enrollment_count", "-id"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_popular",
+            ),
+            models.Index(
+                fields=["-rating_avg", "-rating_count", "-id"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_rating",
+            ),
+            models.Index(
+                fields=["price", "id"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_price",
+            ),
+            models.Index(
+                Lower("title"),
+                "id",
+                condition=Q(status="published"),
+                name="coursehub_course_pub_title",
+            ),
+            models.Index(
+                fields=["level", "-published_at"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_level",
+            ),
+            models.Index(
+                fields=["language", "-published_at"],
+                condition=Q(status="published"),
+                name="coursehub_course_pub_language",
+            ),
         ]
 
     def __str__(self) -> str:

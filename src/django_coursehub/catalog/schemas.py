@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from django_coursehub.catalog.models import Course, Lesson
+from django_coursehub.pagination import Page
 from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position, UserRef
 
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[-\w]+$")]
@@ -277,8 +278,57 @@ class LessonPut(LessonPatch):
     title: Title
 
 
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
+Rating = Annotated[Decimal, Field(ge=0, le=5, max_digits=3, decimal_places=2, allow_inf_nan=False)]
+Ordering = Literal["relevance", "newest", "popular", "rating", "price", "-price", "title"]
+
+
 class CourseFilters(Schema):
+    """The course list's query parameters; every filter given must match (AND)."""
+
+    q: SearchText | None = Field(
+        None,
+        description="Search words, matched as word prefixes in the title, descriptions, "
+        "category and instructor names; results come most relevant first.",
+    )
     category: CategoryIdOrSlug | None = Field(None, description="Category id or slug.")
     instructor: Annotated[str, StringConstraints(pattern=r"^(me|[1-9][0-9]{0,17})$")] | None = (
         Field(None, description="Instructor id, or `me` for all of my own courses.")
     )
+    min_rating: Rating | None = Field(None, description="Lowest average rating, 0 to 5.")
+    price: Literal["free", "paid"] | None = Field(None, description="Free or paid courses only.")
+    min_price: Price | None = Field(None, description="Lowest price (the amount, any currency).")
+    max_price: Price | None = Field(None, description="Highest price (the amount, any currency).")
+    level: Level | None = None
+    language: LanguageCode | None = Field(None, description="One of COURSE_LANGUAGES.")
+    ordering: Ordering | None = Field(
+        None,
+        description="`relevance` (the default with `q`), `newest` (the default without), "
+        "`popular`, `rating`, `price`, `-price` or `title`.",
+    )
+    facets: bool = Field(False, description="Also count the matches per facet (`facets`).")
+
+
+class CategoryFacet(Schema):
+    id: int
+    name: str
+    slug: str
+    count: int
+
+
+class ValueFacet(Schema):
+    value: str
+    count: int
+
+
+class CourseFacets(Schema):
+    """Numbers of matching courses per value; values without a match are left out."""
+
+    category: list[CategoryFacet]
+    level: list[ValueFacet]
+    language: list[ValueFacet]
+    price: list[ValueFacet] = Field(description="`free` and `paid`.")
+
+
+class CoursePage(Page[CourseListItem]):
+    facets: CourseFacets | None = Field(None, description="Only with `facets=true`.")

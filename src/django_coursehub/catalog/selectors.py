@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
+from django_coursehub.catalog import search
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.catalog.permissions import can_view_course
-from django_coursehub.exceptions import NotFound
+from django_coursehub.conf import app_settings
+from django_coursehub.exceptions import InvalidInput, NotFound
 from django_coursehub.schemas import MAX_ID
 
 COURSE_NOT_FOUND = _("Course not found.")
@@ -30,30 +46,226 @@ def category_get(*, category_id: int) -> Category:
 
 
 def _courses() -> QuerySet[Course]:
-    return Course.objects.select_related("category", "owner")
+    # The search document can be as long as the description: list and detail never need it.
+    return Course.objects.select_related("category", "owner").defer("search_text")
 
 
-def course_list(
-    *, user: Any, category: str | None = None, instructor: str | None = None
-) -> QuerySet[Course]:
-    """Published courses, newest first; ``instructor="me"`` lists all of the caller's courses.
+@dataclass(frozen=True, kw_only=True)
+class CourseCriteria:
+    """What a course list is narrowed to; every criterion is optional and all combine (AND).
 
-    ``category`` is an id or a slug; ``instructor`` an id or ``"me"``.
+    ``category`` is an id or a slug; ``instructor`` an id or ``"me"`` (all of the caller's own
+    courses, in any status, instead of the published ones); ``price`` is ``"free"`` or
+    ``"paid"``; ``q`` is a search query (see :mod:`django_coursehub.catalog.search`).
     """
-    if instructor == "me":
+
+    q: str | None = None
+    category: str | None = None
+    instructor: str | None = None
+    min_rating: Decimal | None = None
+    price: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    level: str | None = None
+    language: str | None = None
+
+
+#: Orderings of the course list; ``relevance`` needs a search query and is its default.
+COURSE_ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "newest": ("-published_at", "-id"),
+    "popular": ("-enrollment_count", "-id"),
+    "rating": ("-rating_avg", "-rating_count", "-id"),
+    "price": ("price", "id"),
+    "-price": ("-price", "-id"),
+    "title": (Lower("title"), "id"),
+}
+RELEVANCE = "relevance"
+
+
+def _invalid(parameter: str, message: Any) -> InvalidInput:
+    return InvalidInput(message, errors={parameter: [str(message)]})
+
+
+def _category_lookup(category: str) -> dict[str, Any]:
+    """How a category given as an id or a slug is looked up on ``Category``."""
+    # isdigit() alone also accepts digits int() cannot read, such as "²".
+    if category.isascii() and category.isdigit() and int(category) <= MAX_ID:
+        return {"pk": int(category)}
+    return {"slug": category}
+
+
+def _filtered(*, user: Any, criteria: CourseCriteria) -> QuerySet[Course]:
+    """Courses matching every criterion, unordered."""
+    if criteria.language is not None and criteria.language not in app_settings.COURSE_LANGUAGES:
+        raise _invalid(
+            "language", _("Choose one of: %s.") % ", ".join(app_settings.COURSE_LANGUAGES)
+        )
+    if (
+        criteria.min_price is not None
+        and criteria.max_price is not None
+        and criteria.min_price > criteria.max_price
+    ):
+        raise _invalid("max_price", _("The maximum price is below the minimum price."))
+    if criteria.instructor == "me":
         courses = _courses().filter(owner=user)
     else:
         courses = _courses().filter(status=Course.Status.PUBLISHED)
-        if instructor is not None:
-            courses = courses.filter(owner_id=int(instructor))
-    if category is not None:
-        # isdigit() alone also accepts digits int() cannot read, such as "²".
-        if category.isascii() and category.isdigit() and int(category) <= MAX_ID:
-            courses = courses.filter(category_id=int(category))
-        else:
-            courses = courses.filter(category__slug=category)
-    # Unpublished drafts (no date) come last on every database.
-    return courses.order_by(F("published_at").desc(nulls_last=True), "-id")
+        if criteria.instructor is not None:
+            courses = courses.filter(owner_id=int(criteria.instructor))
+    conditions = Q()
+    if criteria.category is not None:
+        lookup = _category_lookup(criteria.category)
+        conditions &= Q(**{f"category__{key}": value for key, value in lookup.items()})
+    if criteria.min_rating is not None:
+        conditions &= Q(rating_avg__gte=criteria.min_rating)
+    if criteria.price == "free":
+        conditions &= Q(price=0)
+    elif criteria.price == "paid":
+        conditions &= Q(price__gt=0)
+    if criteria.min_price is not None:
+        conditions &= Q(price__gte=criteria.min_price)
+    if criteria.max_price is not None:
+        conditions &= Q(price__lte=criteria.max_price)
+    if criteria.level is not None:
+        conditions &= Q(level=criteria.level)
+    if criteria.language is not None:
+        conditions &= Q(language=criteria.language)
+    courses = courses.filter(conditions)
+    words = search.query_words(criteria.q or "")
+    if not words:
+        return courses
+    if _on_postgresql(courses):
+        return courses.alias(fts=search.SearchVectorColumn()).filter(
+            fts=search.postgres_query(words)
+        )
+    return courses.filter(search.fallback_filter(words))
+
+
+def _on_postgresql(queryset: QuerySet[Any]) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _search_rank(courses: QuerySet[Course], criteria: CourseCriteria) -> Any:
+    words = search.query_words(criteria.q or "")
+    if not words:
+        return None
+    if _on_postgresql(courses):
+        return search.postgres_rank(words)
+    return search.fallback_rank(words)
+
+
+class SearchResults:
+    """The courses a search found, in order, counted and read a page at a time.
+
+    Searched courses are gathered from the text index and then sorted, whatever the ordering.
+    Sorting only their ids and ranks, then joining just the page's rows to their category and
+    instructor, costs a fraction of sorting every match with its joined columns: the page is
+    still one SQL statement (``WHERE id IN (SELECT id ... ORDER BY ... LIMIT n)``).
+    """
+
+    def __init__(self, matches: QuerySet[Course], rank: Any, ordering: tuple[Any, ...]) -> None:
+        self.matches = matches
+        self.rank = rank
+        self.ordering = ordering
+
+    def count(self) -> int:
+        return self.matches.count()
+
+    def __getitem__(self, page: slice) -> QuerySet[Course]:
+        ids = self.matches.annotate(search_rank=self.rank).order_by(*self.ordering)
+        return (
+            _courses()
+            .filter(pk__in=ids.values("pk")[page])
+            .annotate(search_rank=self.rank)
+            .order_by(*self.ordering)
+        )
+
+
+def course_list(
+    *, user: Any, criteria: CourseCriteria | None = None, ordering: str | None = None
+) -> QuerySet[Course] | SearchResults:
+    """Published courses matching ``criteria`` (all of the caller's own with ``instructor="me"``).
+
+    ``ordering`` is a key of :data:`COURSE_ORDERINGS` or ``"relevance"``, the default when
+    ``criteria.q`` holds words; otherwise, and for ``"relevance"`` without words, newest first.
+    A search answers :class:`SearchResults`, which counts and slices like a queryset.
+    """
+    criteria = criteria or CourseCriteria()
+    courses = _filtered(user=user, criteria=criteria)
+    if criteria.instructor == "me":
+        # Unpublished drafts (no date) come last on every database.
+        newest: tuple[Any, ...] = (F("published_at").desc(nulls_last=True), "-id")
+    else:
+        # Published courses always have a date; this order matches the partial index.
+        newest = COURSE_ORDERINGS["newest"]
+    orderings = {**COURSE_ORDERINGS, "newest": newest, RELEVANCE: ("-search_rank", *newest)}
+    rank = _search_rank(courses, criteria)
+    if rank is None:
+        # Without search words there is nothing to rank: relevance means newest.
+        key = "newest" if ordering in (None, RELEVANCE) else ordering
+        return courses.order_by(*orderings[key])
+    return SearchResults(courses, rank, orderings[ordering or RELEVANCE])
+
+
+def course_list_check(*, criteria: CourseCriteria) -> None:
+    """Explain an empty list: raise ``InvalidInput`` if the category or instructor is unknown.
+
+    Called only when a list came back empty, so a normal request pays no query for it: a
+    category or instructor that has courses exists.
+    """
+    category = criteria.category
+    if category is not None and not Category.objects.filter(**_category_lookup(category)).exists():
+        raise _invalid("category", _("Unknown category."))
+    instructor = criteria.instructor
+    if (
+        instructor not in (None, "me")
+        and not get_user_model().objects.filter(pk=int(instructor)).exists()
+    ):
+        raise _invalid("instructor", _("Unknown instructor."))
+
+
+def course_facets(*, user: Any, criteria: CourseCriteria) -> dict[str, list[dict[str, Any]]]:
+    """How many of the courses matching ``criteria`` fall in each category, level, language and
+    price class (free or paid), in one grouped query.
+
+    Only values with at least one course are listed, most frequent first.
+    """
+    combinations = (
+        _filtered(user=user, criteria=criteria)
+        .order_by()
+        .annotate(free=ExpressionWrapper(Q(price=0), output_field=BooleanField()))
+        .values("category_id", "category__name", "category__slug", "level", "language", "free")
+        .annotate(count=Count("id"))
+    )
+    categories: Counter[tuple[int, str, str]] = Counter()
+    levels: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    prices: Counter[str] = Counter()
+    for row in combinations:
+        if row["category_id"] is not None:
+            key = (row["category_id"], row["category__name"], row["category__slug"])
+            categories[key] += row["count"]
+        levels[row["level"]] += row["count"]
+        languages[row["language"]] += row["count"]
+        prices["free" if row["free"] else "paid"] += row["count"]
+    return {
+        "category": [
+            {"id": pk, "name": name, "slug": slug, "count": count}
+            for (pk, name, slug), count in sorted(
+                categories.items(), key=lambda item: (-item[1], item[0][1])
+            )
+        ],
+        "level": _buckets(levels),
+        "language": _buckets(languages),
+        "price": _buckets(prices),
+    }
+
+
+def _buckets(counts: Counter[str]) -> list[dict[str, Any]]:
+    return [
+        {"value": value, "count": count}
+        for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def course_get_visible(*, user: Any, course_id: int) -> Course:

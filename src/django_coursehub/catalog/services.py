@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from django_coursehub.catalog import search
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
@@ -357,6 +358,46 @@ def lesson_delete(*, lesson: Lesson) -> None:
     lesson = _current_lesson(lesson)
     lesson.delete()
     _recount_lessons(course)
+
+
+# Search -----------------------------------------------------------------------------------
+
+SEARCH_REFRESH_BATCH = 500
+
+
+def course_search_document(course: Course) -> str:
+    """The ``search_text`` that ``course`` should store, from its fields, category and owner."""
+    return search.search_document(
+        title=course.title,
+        short_description=course.short_description,
+        description=course.description,
+        category=course.category.name if course.category is not None else "",
+        instructor=search.instructor_names(course.owner),
+    )
+
+
+@transaction.atomic
+def course_search_refresh(*, courses: QuerySet[Course]) -> int:
+    """Rewrite the stored search document of ``courses`` where it is out of date.
+
+    The rows are locked and read afresh, so a refresh that runs alongside an edit of the same
+    course, its category or its instructor still ends with the latest text. Returns the number
+    of courses whose document changed.
+    """
+    rows = (
+        courses.select_for_update(of=("self",)).select_related("category", "owner").order_by("pk")
+    )
+    stale: list[Course] = []
+    changed = 0
+    for course in rows.iterator(chunk_size=SEARCH_REFRESH_BATCH):
+        document = course_search_document(course)
+        if document != course.search_text:
+            course.search_text = document
+            stale.append(course)
+        if len(stale) == SEARCH_REFRESH_BATCH:
+            changed += Course.objects.bulk_update(stale, ["search_text"])
+            stale = []
+    return changed + Course.objects.bulk_update(stale, ["search_text"])
 
 
 @transaction.atomic
