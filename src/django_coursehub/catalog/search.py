@@ -7,8 +7,9 @@ whenever a course, its category or its instructor is saved (see ``catalog/receiv
 
 On PostgreSQL the database derives a weighted ``tsvector`` from it (a ``GENERATED`` column with a
 GIN index, added by migration 0003 on PostgreSQL only): lines 1-5 weigh A, B, C, B, C. Queries
-are prefix searches ranked with ``ts_rank``. Elsewhere the same words are matched with ``LIKE``
-at word starts, and courses whose title holds more of the words come first.
+are prefix searches ranked with ``ts_rank`` (see :mod:`.search_postgres`). Elsewhere the same
+words are matched with ``LIKE`` at word starts, and courses whose title holds more of the words
+come first.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import re
 import unicodedata
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import Case, Expression, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 
@@ -61,49 +61,6 @@ def search_document(
 def instructor_names(user: Any) -> str:
     """What a course's instructor is found by: their full name and username."""
     return f"{user.get_full_name()} {user.get_username()}"
-
-
-# PostgreSQL ---------------------------------------------------------------------------------
-
-
-def tsquery_text(words: list[str]) -> str:
-    """A ``to_tsquery`` input matching every word as a prefix: ``'pyt':* & 'dastur':*``.
-
-    Words hold letters and digits only (see :func:`normalize`), so quoting them is enough.
-    """
-    return " & ".join(f"'{word}':*" for word in words)
-
-
-class SearchVectorColumn(Expression):
-    """The ``search_vector`` column that migration 0003 adds on PostgreSQL only.
-
-    It is not a model field (it does not exist on other databases); this expression names it
-    on the query's base table.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(output_field=SearchVectorField())
-        self.alias: str | None = None
-
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
-        resolved = super().resolve_expression(query, *args, **kwargs)
-        resolved.alias = query.get_initial_alias()
-        return resolved
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
-        table = compiler.quote_name_unless_alias(self.alias)
-        # A list: django.contrib.postgres's ``@@`` lookup concatenates it with a list.
-        return f"{table}.{connection.ops.quote_name('search_vector')}", []
-
-
-def postgres_query(words: list[str]) -> SearchQuery:
-    """The full-text query matching every one of ``words`` as a prefix."""
-    return SearchQuery(tsquery_text(words), config=SEARCH_CONFIG, search_type="raw")
-
-
-def postgres_rank(words: list[str]) -> SearchRank:
-    """``ts_rank`` of the course's weighted vector against :func:`postgres_query`."""
-    return SearchRank(SearchVectorColumn(), postgres_query(words))
 
 
 # Other databases ----------------------------------------------------------------------------

@@ -135,8 +135,10 @@ def _filtered(*, user: Any, criteria: CourseCriteria) -> QuerySet[Course]:
     if not words:
         return courses
     if _on_postgresql(courses):
-        return courses.alias(fts=search.SearchVectorColumn()).filter(
-            fts=search.postgres_query(words)
+        from django_coursehub.catalog import search_postgres  # needs psycopg: see its docstring
+
+        return courses.alias(fts=search_postgres.SearchVectorColumn()).filter(
+            fts=search_postgres.postgres_query(words)
         )
     return courses.filter(search.fallback_filter(words))
 
@@ -150,7 +152,9 @@ def _search_rank(courses: QuerySet[Course], criteria: CourseCriteria) -> Any:
     if not words:
         return None
     if _on_postgresql(courses):
-        return search.postgres_rank(words)
+        from django_coursehub.catalog import search_postgres  # needs psycopg: see its docstring
+
+        return search_postgres.postgres_rank(words)
     return search.fallback_rank(words)
 
 
