@@ -55,8 +55,10 @@ class Scenario:
     title: str
     requests: list[Request] = field(default_factory=list)
     call: Callable[[], None] | None = None
-    #: Each request changes state once (complete-a-lesson): never replay one.
+    #: Each request (or call) changes state once (complete-a-lesson): never replay one.
     consumable: bool = False
+    #: How many times ``call`` may run, for a consumable call.
+    calls: int = 0
     http: bool = True
     note: str = ""
     position: int = 0
@@ -67,7 +69,9 @@ class Scenario:
 
     @property
     def remaining(self) -> int:
-        return len(self.requests) - self.position if self.consumable else MAX_REQUESTS_PER_SLICE
+        if not self.consumable:
+            return MAX_REQUESTS_PER_SLICE
+        return (self.calls if self.call is not None else len(self.requests)) - self.position
 
     def next_request(self) -> Request:
         request = self.requests[self.position % len(self.requests)]
@@ -133,6 +137,7 @@ def _send(client: Client, request: Request) -> Any:
 def _step(client: Client, scenario: Scenario) -> None:
     if scenario.call is not None:
         scenario.call()
+        scenario.position += 1
         return
     request = scenario.next_request()
     response = _send(client, request)

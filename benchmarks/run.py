@@ -223,14 +223,17 @@ def build_scenarios() -> list[Scenario]:
             for learner, lesson in _completions(outline, endpoint_learners)
         ]
 
-    def service_call(outline: dict[int, list[Lesson]]) -> Callable[[], None]:
-        pairs = iter(_completions(outline, service_learners))
+    def service_scenario(name: str, title: str, outline: dict[int, list[Lesson]]) -> Scenario:
+        pairs = _completions(outline, service_learners)
+        remaining = iter(pairs)
 
         def call() -> None:
-            learner, lesson = next(pairs)
+            learner, lesson = next(remaining)
             services.lesson_complete(user=learner, lesson=lesson)
 
-        return call
+        return Scenario(
+            name, "ours", title, call=call, consumable=True, calls=len(pairs), http=False
+        )
 
     if search_available():
         search = [Request("GET", f"/api/courses/?q={quote(term)}") for term in SEARCH_TERMS]
@@ -301,19 +304,9 @@ def build_scenarios() -> list[Scenario]:
             consumable=True,
             http=False,
         ),
-        Scenario(
-            "complete_service",
-            "ours",
-            "lesson_complete() service, typical course",
-            call=service_call(typical),
-            http=False,
-        ),
-        Scenario(
-            "complete_service_big",
-            "ours",
-            f"lesson_complete() service, {big_lessons}-lesson course",
-            call=service_call(big),
-            http=False,
+        service_scenario("complete_service", "lesson_complete() service, typical course", typical),
+        service_scenario(
+            "complete_service_big", f"lesson_complete() service, {big_lessons}-lesson course", big
         ),
         Scenario(
             "reviews",
@@ -417,13 +410,14 @@ def profile(scenario: Scenario, duration: float) -> str:
     from benchmarks.loads import _step
 
     client = Client()
-    for _ in range(20):
+    for _ in range(min(20, scenario.remaining)):
         _step(client, scenario)
     profiler = cProfile.Profile()
     deadline = time.perf_counter() + duration
+    budget = min(100_000, scenario.remaining)
     count = 0
     profiler.enable()
-    while time.perf_counter() < deadline and count < 100_000:
+    while time.perf_counter() < deadline and count < budget:
         _step(client, scenario)
         count += 1
     profiler.disable()
@@ -521,9 +515,9 @@ def targets(
             checks.append(
                 {
                     "target": f"search p95 < {TARGET_SEARCH_P95_MS:.0f} ms ({mode})"
-                    + ("" if applies else "; the target is set for PostgreSQL, 100k courses"),
+                    + ("" if applies else "; set for PostgreSQL with 100k courses, not this run"),
                     "value": p95,
-                    "met": p95 < TARGET_SEARCH_P95_MS,
+                    "met": p95 < TARGET_SEARCH_P95_MS if applies else None,
                 }
             )
     pairs = [
@@ -663,14 +657,19 @@ def main(argv: list[str] | None = None) -> int:
     checks = targets(in_process, http_stats, info["database"], args.courses)
     say("")
     for item in checks:
-        say(f"{'ok  ' if item['met'] else 'MISS'} {item['target']}: {item['value']}")
+        mark = {True: "ok  ", False: "MISS", None: "info"}[item["met"]]
+        say(f"{mark} {item['target']}: {item['value']}")
     for scenario in scenarios:
         if scenario.note:
             say(f"note: {scenario.key}: {scenario.note}")
 
     result = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
+        "command": re.sub(
+            r"://([^:/@]+):[^@]*@",
+            r"://\1:***@",
+            " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
+        ),
         "environment": info,
         "seed": {
             "reused": report is None,

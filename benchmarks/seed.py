@@ -777,6 +777,7 @@ def seed(courses: int, *, progress: Callable[[str], None] | None = None) -> Seed
         # What autovacuum does on a live database: planner statistics, and the visibility map
         # that lets PostgreSQL count from an index alone.
         with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT")
             cursor.execute("VACUUM ANALYZE")
     report.seconds = round(time.perf_counter() - started, 1)
     _write_marker(report)
