@@ -632,7 +632,7 @@ def test_postgresql_ranks_the_category_above_the_instructor(anon):
 
 
 @on_postgresql
-def test_postgresql_keeps_a_generated_search_vector_with_a_gin_index():
+def test_postgresql_keeps_a_generated_search_vector_with_a_gin_index_over_published_courses():
     course = CourseFactory(title="Oʻzbek tili", category=CategoryFactory(name="Tillar"))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -640,13 +640,13 @@ def test_postgresql_keeps_a_generated_search_vector_with_a_gin_index():
         )
         vector = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'coursehub_course_search'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'coursehub_course_search_pub'"
         )
         index = cursor.fetchone()[0]
 
     assert "'ozbek':1A" in vector
     assert "'tillar'" in vector
-    assert "USING gin (search_vector)" in index
+    assert "USING gin (search_vector) WHERE ((status)::text = 'published'::text)" in index
 
 
 PLAN_COURSES = 100_000

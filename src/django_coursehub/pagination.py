@@ -45,11 +45,13 @@ def paginate(
     params: PageParams,
     *,
     when_empty: Callable[[], None] | None = None,
+    read: Callable[[Any], list[Any]] = list,
 ) -> dict[str, Any]:
     """Return one page of ``queryset`` (two queries: a count and the page itself).
 
     ``when_empty`` runs when nothing matches at all, before any page is checked: it may raise
-    to explain why (an unknown filter value, say).
+    to explain why (an unknown filter value, say). ``read`` turns the sliced page into its
+    items (by default, a list of what the queryset yields).
     """
     page_size = min(params.page_size or app_settings.PAGE_SIZE, app_settings.MAX_PAGE_SIZE)
     count = queryset.count()
@@ -58,4 +60,4 @@ def paginate(
     offset = (params.page - 1) * page_size
     if params.page > 1 and offset >= count:
         raise NotFound(_("That page contains no results."), code="page_not_found")
-    return {"items": list(queryset[offset : offset + page_size]), "count": count}
+    return {"items": read(queryset[offset : offset + page_size]), "count": count}

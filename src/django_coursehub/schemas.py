@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from ninja import Schema
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
@@ -78,14 +79,23 @@ class InputSchema(Schema):
         return handler(values)
 
 
-class UserRef(Schema):
+class UserRef(BaseModel):
+    """A user as others see them; read from a user object or from a dict of these three keys."""
+
     id: int
     username: str
     full_name: str
 
-    @staticmethod
-    def resolve_full_name(user: Any) -> str:
-        return str(user.get_full_name())
+    @model_validator(mode="before")
+    @classmethod
+    def _from_user(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        return {
+            "id": value.pk,
+            "username": value.username,
+            "full_name": str(value.get_full_name()),
+        }
 
 
 class ErrorOut(Schema):

@@ -182,7 +182,10 @@ def course_list(
     criteria = selectors.CourseCriteria(**filters.dict(exclude={"ordering", "facets"}))
     courses = selectors.course_list(user=request.auth, criteria=criteria, ordering=filters.ordering)
     result = paginate(
-        courses, page, when_empty=lambda: selectors.course_list_check(criteria=criteria)
+        courses,
+        page,
+        read=selectors.course_cards,
+        when_empty=lambda: selectors.course_list_check(criteria=criteria),
     )
     if filters.facets:
         result["facets"] = selectors.course_facets(user=request.auth, criteria=criteria)
@@ -198,7 +201,7 @@ def course_list(
 )
 def course_detail(request: OptionalAuthRequest, course_id: PathId) -> Any:
     course = selectors.course_detail(user=request.auth, course_id=course_id)
-    course.viewer_enrollment = learning_selectors.enrollment_of(user=request.auth, course=course)
+    course["enrollment"] = learning_selectors.enrollment_of(user=request.auth, course_id=course_id)
     return course
 
 

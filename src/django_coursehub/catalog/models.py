@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -86,11 +85,6 @@ class Course(models.Model):
     # with a GIN index is computed from it (migration 0003).
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
-    # Not a field: the ordered sections, with their lessons, set by selectors.course_detail.
-    outline: list[Section]
-    # Not a field: the viewer's own enrollment (or None), set for the course page.
-    viewer_enrollment: Any
-
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("course")
@@ -121,12 +115,12 @@ class Course(models.Model):
             ),
         ]
         # The public list reads published courses only: one partial index per ordering it
-        # offers (each also serves range filters on its leading column) and per filter.
+        # offers (each also serves range filters on its leading column) and per filter. The
+        # default ordering's index is not partial, so that it also counts the published courses
+        # on SQLite, which uses a partial index for ``status = %s`` only to read rows in order.
         indexes = [
             models.Index(
-                fields=["-published_at", "-id"],
-                condition=Q(status="published"),
-                name="coursehub_course_pub_newest",
+                fields=["status", "-published_at", "-id"], name="coursehub_course_status_newest"
             ),
             models.Index(
                 fields=["category", "-published_at", "-id"],

@@ -5,9 +5,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from django_coursehub.catalog.models import Course, Lesson
+from django_coursehub.catalog.selectors import course_card_of
 from django_coursehub.pagination import Page
 from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position, UserRef
 
@@ -48,7 +49,9 @@ LessonContent = Annotated[str, StringConstraints(max_length=200000), NoNul]
 # Categories -------------------------------------------------------------------------------
 
 
-class CategoryRef(Schema):
+class CategoryRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     slug: str
@@ -74,13 +77,20 @@ class CategoryPatch(InputSchema):
 # Courses ----------------------------------------------------------------------------------
 
 
-class CourseListItem(Schema):
+# The read shapes below are plain pydantic models fed with dicts that the selectors build from
+# ``.values()`` rows: a page of cards or a course outline then costs no model instances and no
+# per-attribute lookups (see docs/performance.md).
+
+
+class CourseListItem(BaseModel):
+    """A course card; read from a dict (:func:`selectors.course_card`) or from a course."""
+
     id: int
     title: str
     slug: str
     short_description: str
     category: CategoryRef | None
-    instructor: UserRef = Field(alias="owner")
+    instructor: UserRef
     price: Decimal
     currency: str
     is_free: bool
@@ -95,8 +105,15 @@ class CourseListItem(Schema):
     created_at: datetime
     published_at: datetime | None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_course(cls, value: Any) -> Any:
+        return course_card_of(value) if isinstance(value, Course) else value
 
-class LessonSummary(Schema):
+
+class LessonSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     title: str
     kind: LessonKind
@@ -105,18 +122,16 @@ class LessonSummary(Schema):
     is_preview: bool
 
 
-class SectionOutline(Schema):
+class SectionOutline(BaseModel):
     id: int
     title: str
     order: int
     lessons: list[LessonSummary]
 
-    @staticmethod
-    def resolve_lessons(section: Any) -> list[Any]:
-        return list(section.lessons.all())
-
 
 class CourseDetail(CourseListItem):
+    """A course page, read from the dict :func:`selectors.course_detail` builds."""
+
     description: str
     updated_at: datetime
     total_duration: int
@@ -124,14 +139,6 @@ class CourseDetail(CourseListItem):
         description='Reviews per star: `{"1": n, "2": n, "3": n, "4": n, "5": n}`.'
     )
     sections: list[SectionOutline]
-
-    @staticmethod
-    def resolve_sections(course: Course) -> list[Any]:
-        return course.outline
-
-    @staticmethod
-    def resolve_total_duration(course: Course) -> int:
-        return sum(lesson.duration for s in course.outline for lesson in s.lessons.all())
 
 
 class CourseIn(InputSchema):

@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_coursehub.catalog import search
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
-from django_coursehub.catalog.permissions import can_view_course
+from django_coursehub.catalog.permissions import can_view_course, can_view_course_fields
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import InvalidInput, NotFound
 from django_coursehub.schemas import MAX_ID
@@ -272,6 +271,84 @@ def _buckets(counts: Counter[str]) -> list[dict[str, Any]]:
     ]
 
 
+#: What a course card reads, through ``.values()``: the course, its category and instructor.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "short_description",
+    "category_id",
+    "category__name",
+    "category__slug",
+    "owner_id",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "price",
+    "currency",
+    "level",
+    "language",
+    "status",
+    "rating_avg",
+    "rating_count",
+    "enrollment_count",
+    "lesson_count",
+    "created_at",
+    "published_at",
+)
+_RATING_FIELDS = tuple(f"rating_{stars}_count" for stars in range(1, 6))
+DETAIL_FIELDS = (*CARD_FIELDS, "description", "updated_at", *_RATING_FIELDS)
+
+
+def course_card(row: dict[str, Any]) -> dict[str, Any]:
+    """The card of a course (``schemas.CourseListItem``) from a row of :data:`CARD_FIELDS`."""
+    category_id = row["category_id"]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "short_description": row["short_description"],
+        "category": None
+        if category_id is None
+        else {"id": category_id, "name": row["category__name"], "slug": row["category__slug"]},
+        "instructor": {
+            "id": row["owner_id"],
+            "username": row["owner__username"],
+            # As Django's AbstractUser.get_full_name(), which UserRef calls on user objects.
+            "full_name": f"{row['owner__first_name']} {row['owner__last_name']}".strip(),
+        },
+        "price": row["price"],
+        "currency": row["currency"],
+        "is_free": row["price"] == 0,
+        "level": row["level"],
+        "language": row["language"],
+        "status": row["status"],
+        "is_published": row["status"] == Course.Status.PUBLISHED,
+        "rating_avg": row["rating_avg"],
+        "rating_count": row["rating_count"],
+        "enrollment_count": row["enrollment_count"],
+        "lesson_count": row["lesson_count"],
+        "created_at": row["created_at"],
+        "published_at": row["published_at"],
+    }
+
+
+def course_card_of(course: Course) -> dict[str, Any]:
+    """The card of a course already loaded with its category and instructor (no query)."""
+    row = {}
+    for lookup in CARD_FIELDS:
+        value: Any = course
+        for attribute in lookup.split("__"):
+            value = getattr(value, attribute) if value is not None else None
+        row[lookup] = value
+    return course_card(row)
+
+
+def course_cards(courses: QuerySet[Course]) -> list[dict[str, Any]]:
+    """The cards of ``courses`` (already sliced to a page), read in one query."""
+    return [course_card(row) for row in courses.values(*CARD_FIELDS)]
+
+
 def course_get_visible(*, user: Any, course_id: int) -> Course:
     """The course if ``user`` may see it; 404 otherwise, so drafts do not leak their existence."""
     try:
@@ -283,15 +360,42 @@ def course_get_visible(*, user: Any, course_id: int) -> Course:
     return course
 
 
-def course_detail(*, user: Any, course_id: int) -> Course:
-    """A visible course with its ordered sections and lessons (three queries)."""
-    course = course_get_visible(user=user, course_id=course_id)
-    lessons = Lesson.objects.order_by("order")
-    sections = Section.objects.order_by("order").prefetch_related(
-        Prefetch("lessons", queryset=lessons)
+def course_detail(*, user: Any, course_id: int) -> dict[str, Any]:
+    """A visible course's page (``schemas.CourseDetail``): its card, description, rating
+    histogram and ordered outline of sections and lessons, in three queries.
+
+    Read with ``.values()``: a course page with hundreds of lessons builds no model instance.
+    """
+    row = Course.objects.filter(pk=course_id).values(*DETAIL_FIELDS).first()
+    if row is None or not can_view_course_fields(
+        user, course_id=course_id, owner_id=row["owner_id"], status=row["status"]
+    ):
+        raise NotFound(COURSE_NOT_FOUND)
+    sections = list(
+        Section.objects.filter(course_id=course_id).order_by("order").values("id", "title", "order")
     )
-    course.outline = list(sections.filter(course=course))
-    return course
+    lessons_of: dict[int, list[dict[str, Any]]] = {section["id"]: [] for section in sections}
+    lessons = (
+        Lesson.objects.filter(section_id__in=list(lessons_of))
+        .order_by("order")
+        .values("id", "section_id", "title", "kind", "order", "duration", "is_preview")
+    )
+    total_duration = 0
+    for lesson in lessons:
+        total_duration += lesson["duration"]
+        lessons_of[lesson.pop("section_id")].append(lesson)
+    for section in sections:
+        section["lessons"] = lessons_of[section["id"]]
+    return {
+        **course_card(row),
+        "description": row["description"],
+        "updated_at": row["updated_at"],
+        "total_duration": total_duration,
+        "rating_histogram": {
+            str(stars): row[field] for stars, field in enumerate(_RATING_FIELDS, start=1)
+        },
+        "sections": sections,
+    }
 
 
 def section_list(*, course: Course) -> QuerySet[Section]:

@@ -78,10 +78,6 @@ class CourseDetailForViewer(CourseDetail):
         description="The caller's enrollment in this course (any status), or null."
     )
 
-    @staticmethod
-    def resolve_enrollment(course: Any) -> Any:
-        return course.viewer_enrollment
-
 
 class MyCourseOut(EnrollmentOut):
     """A course I am learning: its card, my enrollment and progress, and what to do next."""

@@ -81,15 +81,24 @@ def enrollment_get_own(*, user: Any, enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def enrollment_of(*, user: Any, course: Course) -> Enrollment | None:
-    """The user's enrollment in ``course`` (any status), or None."""
+def enrollment_of(*, user: Any, course_id: int) -> Enrollment | None:
+    """The user's enrollment in the course (any status), or None; one query, none anonymous."""
     if not user.is_authenticated:
         return None
-    enrollment = Enrollment.objects.filter(user=user, course=course).first()
-    if enrollment is not None:
-        # Its progress reads the course's lesson count: reuse the course already loaded.
-        enrollment.course = course
-    return enrollment
+    # Its progress reads the course's lesson count, the only course field loaded.
+    return (
+        Enrollment.objects.filter(user=user, course_id=course_id)
+        .select_related("course")
+        .only(
+            "status",
+            "enrolled_at",
+            "completed_at",
+            "completed_lessons",
+            "course",
+            "course__lesson_count",
+        )
+        .first()
+    )
 
 
 @dataclass

@@ -35,6 +35,7 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["course", "-created_at"], name="coursehub_review_course"),
+            models.Index(fields=["-created_at", "-id"], name="coursehub_review_newest"),
         ]
 
     def __str__(self) -> str:
