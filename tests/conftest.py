@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 import os
 from typing import Any
@@ -62,6 +63,34 @@ def instructor(db: None) -> Any:
 @pytest.fixture
 def staff(db: None) -> Any:
     return StaffFactory()
+
+
+#: Every provider enabled, with the keys of the protocols' published test vectors.
+PAYMENT_SETTINGS: dict[str, dict[str, Any]] = {
+    "payme": {"MERCHANT_ID": "587f72c72cac0d162c722ae2", "KEY": "TEST_KEY_123"},
+    "click": {
+        "SERVICE_ID": "12345",
+        "MERCHANT_ID": "67890",
+        "MERCHANT_USER_ID": "111",
+        "SECRET_KEY": "SECRETKEY",
+    },
+    "stripe": {
+        "SECRET_KEY": "sk_test_coursehub",
+        "WEBHOOK_SECRET": "whsec_test_secret",
+        "SUCCESS_URL": "https://shop.example/paid?order={order_id}",
+        "CANCEL_URL": "https://shop.example/cancelled?order={order_id}",
+    },
+}
+
+
+@pytest.fixture
+def payments(settings: Any) -> dict[str, dict[str, Any]]:
+    """Enable every payment provider (``settings.COURSEHUB["PAYMENTS"]``); returns that dict."""
+    settings.COURSEHUB = {
+        **(getattr(settings, "COURSEHUB", None) or {}),
+        "PAYMENTS": copy.deepcopy(PAYMENT_SETTINGS),
+    }
+    return settings.COURSEHUB["PAYMENTS"]
 
 
 @pytest.fixture

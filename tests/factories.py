@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.learning.services import enrollment_grant
+from django_coursehub.payments.models import Order
 
 PASSWORD = "Correct-Horse-42"
 
@@ -119,3 +120,20 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class: type[Enrollment], *args: Any, **kwargs: Any) -> Enrollment:
         enrollment, _granted = enrollment_grant(**kwargs)
         return enrollment
+
+
+class PaidCourseFactory(CourseFactory):
+    price = Decimal("150000.00")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An open order for a paid course, priced from the course as ``order_create`` does."""
+
+    class Meta:
+        model = Order
+
+    buyer = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(PaidCourseFactory)
+    provider = Order.Provider.PAYME
+    amount = factory.LazyAttribute(lambda order: order.course.price)
+    currency = factory.LazyAttribute(lambda order: order.course.currency)

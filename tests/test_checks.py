@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import modify_settings, override_settings
 
-from django_coursehub.checks import check_required_apps, check_settings
+from django_coursehub.checks import check_payments, check_required_apps, check_settings
 
 
 def ids(errors: list[Any]) -> list[str]:
@@ -249,3 +249,117 @@ def test_an_unsilenced_error_fails_the_check_command():
 @override_settings(COURSEHUB={"PAGE_SIZ": 10}, SILENCED_SYSTEM_CHECKS=["coursehub.E002"])
 def test_an_error_can_be_silenced_by_its_id():
     call_command("check", fail_level="ERROR")
+
+
+# Payments ------------------------------------------------------------------------------------
+
+
+def payments_check(payments: Any) -> list[Any]:
+    with override_settings(COURSEHUB={"PAYMENTS": payments}):
+        return check_payments()
+
+
+def test_payments_disabled_by_default_and_the_test_keys_pass(payments):
+    with override_settings(COURSEHUB={}):
+        assert check_payments() == []
+    assert check_payments() == []
+
+
+@pytest.mark.parametrize("value", [None, [], "payme"])
+def test_payments_must_be_a_dict(value):
+    error = only(payments_check(value), "coursehub.E009")
+    assert "must be a dict" in error.msg
+
+
+def test_an_unknown_provider_is_named():
+    error = only(payments_check({"paypal": {}}), "coursehub.E009")
+    assert "'paypal'" in error.msg
+    assert "payme, click, stripe" in error.hint
+
+
+def test_a_provider_entry_must_be_a_dict():
+    only(payments_check({"click": True}), "coursehub.E009")
+
+
+def test_missing_required_keys_are_each_named():
+    errors = payments_check({"payme": {}, "click": {}, "stripe": {}})
+    messages = [error.msg for error in errors]
+    assert set(ids(errors)) == {"coursehub.E010"}
+    for provider, key in [
+        ("payme", "MERCHANT_ID"),
+        ("payme", "KEY"),
+        ("click", "SERVICE_ID"),
+        ("click", "MERCHANT_ID"),
+        ("click", "SECRET_KEY"),
+        ("stripe", "SECRET_KEY"),
+        ("stripe", "WEBHOOK_SECRET"),
+        ("stripe", "SUCCESS_URL"),
+        ("stripe", "CANCEL_URL"),
+    ]:
+        assert any(f"['{provider}'] needs '{key}'" in message for message in messages), key
+
+
+def test_an_unknown_provider_key_is_refused(payments):
+    payments["payme"]["TIMEOUT"] = 1000
+    error = only(check_payments(), "coursehub.E010")
+    assert "'TIMEOUT'" in error.msg
+
+
+@pytest.mark.parametrize(
+    ("provider", "key", "value"),
+    [
+        ("payme", "ACCOUNT_FIELD", "order id"),
+        ("payme", "CHECKOUT_URL", "checkout.paycom.uz"),
+        ("payme", "TIMEOUT_MS", 0),
+        ("payme", "ALLOW_CANCEL_PERFORMED", "yes"),
+        ("payme", "RETURN_URL", "javascript:alert(1)"),
+        ("click", "SERVICE_ID", "12a"),
+        ("click", "MERCHANT_ID", True),
+        ("click", "MERCHANT_USER_ID", -5),
+        ("stripe", "API_BASE", "localhost:12111"),
+        ("stripe", "WEBHOOK_TOLERANCE", "300"),
+        ("stripe", "SUCCESS_URL", ""),
+    ],
+)
+def test_malformed_provider_values_are_refused(payments, provider, key, value):
+    payments[provider][key] = value
+    error = only(check_payments(), "coursehub.E010")
+    assert f"['{key}'] must be" in error.msg
+    assert repr(value) in error.msg
+
+
+@pytest.mark.parametrize(
+    ("provider", "key", "value"),
+    [
+        ("payme", "KEY", 12345678),
+        ("payme", "PREVIOUS_KEYS", "old-key-value"),
+        ("click", "SECRET_KEY", ["SECRETKEY"]),
+        ("stripe", "SECRET_KEY", "pk_live_publishable_not_secret"),
+        ("stripe", "WEBHOOK_SECRET", "secret-without-prefix"),
+    ],
+)
+def test_a_malformed_secret_is_refused_without_being_shown(payments, provider, key, value):
+    payments[provider][key] = value
+    error = only(check_payments(), "coursehub.E010")
+    assert f"['{key}'] must be" in error.msg
+    assert str(value).strip() not in error.msg
+
+
+def test_click_ids_may_be_integers(payments):
+    payments["click"].update(SERVICE_ID=12345, MERCHANT_ID=67890, MERCHANT_USER_ID="")
+    assert check_payments() == []
+
+
+def test_stripe_needs_its_sdk(payments, monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "stripe" else real_find_spec(name, *args),
+    )
+    error = only(check_payments(), "coursehub.E011")
+    assert "django-coursehub[stripe]" in error.hint
+    del payments["stripe"]
+    assert check_payments() == []

@@ -197,7 +197,20 @@ def test_a_paid_course_answers_402_telling_how_to_pay(student_api):
     assert set(body) >= {"detail", "code"}
     assert body["code"] == "payment_required"
     assert "120000.00" in body["detail"]
+    assert "cannot be bought online" in body["detail"]
     assert not Enrollment.objects.exists()
+
+
+def test_the_402_names_the_order_endpoint_and_the_providers_for_the_currency(payments, student_api):
+    uzs, _ = build_course(price=Decimal("120000.00"))
+    usd, _ = build_course(price=Decimal("30.00"), currency="USD")
+
+    for_uzs = body_of(student_api.post("/api/enrollments/", {"course": uzs.pk}), 402)
+    for_usd = body_of(student_api.post("/api/enrollments/", {"course": usd.pk}), 402)
+
+    assert "payments/orders/" in for_uzs["detail"]
+    assert "(payme, click, stripe)" in for_uzs["detail"]
+    assert "(stripe)" in for_usd["detail"]
 
 
 def test_a_buyer_posting_again_gets_200_not_402(student, student_api):

@@ -24,6 +24,7 @@ from django_coursehub.catalog.api import (
 )
 from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
 from django_coursehub.learning.api import router as learning_router
+from django_coursehub.payments.api import router as payments_router
 from django_coursehub.reviews.api import router as reviews_router
 
 
@@ -72,5 +73,6 @@ router.add_router("/sections/", sections_router)
 router.add_router("/lessons/", lessons_router)
 router.add_router("/enrollments/", learning_router)
 router.add_router("/reviews/", reviews_router)
+router.add_router("/payments/", payments_router)
 router.add_decorator(render_domain_errors, mode="operation")
 router.add_decorator(refuse_oversized_bodies, mode="view")

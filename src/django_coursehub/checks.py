@@ -10,12 +10,19 @@ Ids are stable so projects can silence them and tests can assert them:
 * ``coursehub.E006`` ``DEFAULT_CURRENCY`` is not one of ``CURRENCIES``, or a code is malformed.
 * ``coursehub.E007`` ``THROTTLE_CACHE`` is not a configured cache alias.
 * ``coursehub.E008`` a required app is missing from ``INSTALLED_APPS``.
+* ``coursehub.E009`` ``PAYMENTS`` is not a dict, names an unknown provider, or a provider's
+  entry is not a dict.
+* ``coursehub.E010`` a payment provider's entry has an unknown key, lacks a required key, or a
+  value is malformed.
+* ``coursehub.E011`` Stripe is enabled but the ``stripe`` package is not installed.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -24,6 +31,7 @@ from django.core.checks import Error, register
 from django.utils.module_loading import import_string
 
 from django_coursehub.conf import DEFAULTS, IMPORT_STRINGS
+from django_coursehub.payments.providers import PROVIDER_DEFAULTS
 
 POSITIVE_INTEGERS = ("PAGE_SIZE", "MAX_PAGE_SIZE", "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW")
 NON_NEGATIVE_INTEGERS = ("NUM_PROXIES",)
@@ -171,3 +179,144 @@ def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         for name in REQUIRED_APPS
         if not apps.is_installed(name)
     ]
+
+
+def _non_empty_string(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _digits(value: Any) -> bool:
+    """Click's ids: an integer, or a string of digits."""
+    if isinstance(value, bool):
+        return False
+    return (isinstance(value, int) and value >= 0) or (
+        isinstance(value, str) and value.isascii() and value.isdigit()
+    )
+
+
+def _url(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^https?://[^\s]+$", value) is not None
+
+
+def _optional_url(value: Any) -> bool:
+    return value == "" or _url(value)
+
+
+def _string_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(_non_empty_string(item) for item in value)
+
+
+def _prefixed(*prefixes: str) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, str) and value.startswith(prefixes)
+
+
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+SECRET_PAYMENT_KEYS = frozenset({"KEY", "PREVIOUS_KEYS", "SECRET_KEY", "WEBHOOK_SECRET"})
+
+#: How every payment key is checked, with what the message says it must be.
+PAYMENT_KEY_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+    "payme": {
+        "MERCHANT_ID": (_non_empty_string, "the web-kassa id from the Payme Business cabinet"),
+        "KEY": (_non_empty_string, "the web-kassa key (a non-empty string)"),
+        "PREVIOUS_KEYS": (_string_list, "a list of keys"),
+        "LOGIN": (_non_empty_string, "a non-empty string"),
+        "ACCOUNT_FIELD": (
+            lambda value: isinstance(value, str) and re.match(r"^[A-Za-z_]\w*$", value) is not None,
+            "the account field's name (letters, digits, underscores)",
+        ),
+        "CHECKOUT_URL": (_url, "an http(s) URL"),
+        "RETURN_URL": (_optional_url, "an http(s) URL or an empty string"),
+        "TIMEOUT_MS": (_is_positive_integer, "a positive number of milliseconds"),
+        "ALLOW_CANCEL_PERFORMED": (_bool, "True or False"),
+    },
+    "click": {
+        "SERVICE_ID": (_digits, "Click's numeric service id"),
+        "MERCHANT_ID": (_digits, "Click's numeric merchant id"),
+        "MERCHANT_USER_ID": (lambda value: value == "" or _digits(value), "a numeric id or ''"),
+        "SECRET_KEY": (_non_empty_string, "the secret key (a non-empty string)"),
+        "PAY_URL": (_url, "an http(s) URL"),
+        "RETURN_URL": (_optional_url, "an http(s) URL or an empty string"),
+        "REFUND_ON_CANCEL_AFTER_PAYMENT": (_bool, "True or False"),
+    },
+    "stripe": {
+        "SECRET_KEY": (_prefixed("sk_", "rk_"), "a Stripe secret key (sk_... or rk_...)"),
+        "WEBHOOK_SECRET": (_prefixed("whsec_"), "a webhook signing secret (whsec_...)"),
+        "SUCCESS_URL": (_url, "an http(s) URL"),
+        "CANCEL_URL": (_url, "an http(s) URL"),
+        "API_BASE": (_optional_url, "an http(s) URL or an empty string"),
+        "WEBHOOK_TOLERANCE": (_is_positive_integer, "a positive number of seconds"),
+    },
+}
+
+
+@register()
+def check_payments(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    user_settings = getattr(settings, "COURSEHUB", None) or {}
+    if not isinstance(user_settings, dict):
+        return []  # E001 already
+    payments = user_settings.get("PAYMENTS", {})
+    if not isinstance(payments, dict):
+        return [
+            Error(
+                "COURSEHUB['PAYMENTS'] must be a dict of providers, got "
+                f"{type(payments).__name__}.",
+                id="coursehub.E009",
+            )
+        ]
+    errors: list[Error] = []
+    for provider, entry in payments.items():
+        if provider not in PROVIDER_DEFAULTS:
+            errors.append(
+                Error(
+                    f"Unknown payment provider {provider!r} in COURSEHUB['PAYMENTS'].",
+                    hint=f"Providers: {', '.join(PROVIDER_DEFAULTS)}.",
+                    id="coursehub.E009",
+                )
+            )
+        elif not isinstance(entry, dict):
+            errors.append(
+                Error(
+                    f"COURSEHUB['PAYMENTS'][{provider!r}] must be a dict of settings.",
+                    id="coursehub.E009",
+                )
+            )
+        else:
+            errors.extend(_check_provider(provider, entry))
+    if isinstance(payments.get("stripe"), dict) and importlib.util.find_spec("stripe") is None:
+        errors.append(
+            Error(
+                "Stripe is enabled in COURSEHUB['PAYMENTS'] but the stripe package is not "
+                "installed.",
+                hint="pip install 'django-coursehub[stripe]'",
+                id="coursehub.E011",
+            )
+        )
+    return errors
+
+
+def _check_provider(provider: str, entry: dict[str, Any]) -> list[Error]:
+    where = f"COURSEHUB['PAYMENTS'][{provider!r}]"
+    errors = [
+        Error(f"Unknown key {key!r} in {where}.", id="coursehub.E010")
+        for key in entry
+        if key not in PROVIDER_DEFAULTS[provider]
+    ]
+    merged = {**PROVIDER_DEFAULTS[provider], **entry}
+    for key, (is_valid, expected) in PAYMENT_KEY_RULES[provider].items():
+        value = merged[key]
+        if value is None:
+            errors.append(Error(f"{where} needs {key!r}: {expected}.", id="coursehub.E010"))
+        elif not is_valid(value):
+            # Never echo a secret into logs or a CI report.
+            shown = (
+                "another value (not shown: it is secret)"
+                if key in SECRET_PAYMENT_KEYS
+                else f"{value!r}"
+            )
+            errors.append(
+                Error(f"{where}[{key!r}] must be {expected}, got {shown}.", id="coursehub.E010")
+            )
+    return errors

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURE_WINDOW": 900,
     "THROTTLE_CACHE": "default",
     "NUM_PROXIES": 0,
+    # Enabled payment providers and their keys (see payments/providers.py); none by default.
+    "PAYMENTS": {},
 }
 
 #: Settings whose value is a dotted path to a callable, resolved on every read.

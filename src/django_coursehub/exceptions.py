@@ -80,3 +80,11 @@ class Throttled(CoursehubError):
     def __init__(self, message: Any = None, *, retry_after: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class ProviderUnavailable(CoursehubError):
+    """A payment provider could not be reached or refused our request; nothing was charged."""
+
+    status_code = 502
+    code = "provider_unavailable"
+    default_message = _("The payment provider is not available right now. Try again later.")

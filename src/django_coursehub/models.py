@@ -3,15 +3,20 @@
 from django_coursehub.accounts.models import Profile
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.learning.models import Enrollment, LessonProgress
+from django_coursehub.payments.models import ClickTransaction, Order, PaymeTransaction, StripeEvent
 from django_coursehub.reviews.models import Review
 
 __all__ = [
     "Category",
+    "ClickTransaction",
     "Course",
     "Enrollment",
     "Lesson",
     "LessonProgress",
+    "Order",
+    "PaymeTransaction",
     "Profile",
     "Review",
     "Section",
+    "StripeEvent",
 ]

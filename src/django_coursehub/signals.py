@@ -29,6 +29,13 @@ course_completed = Signal()
 #: A learner reviewed a course. Arguments: ``review``.
 review_created = Signal()
 
+#: An order was paid; its buyer is enrolled (source ``purchase``). Arguments: ``order``.
+order_paid = Signal()
+
+#: A paid order was refunded or cancelled by its provider; the buyer's access ended, their
+#: enrollment and progress are kept (status ``refunded``). Arguments: ``order``.
+order_refunded = Signal()
+
 
 def send_on_commit(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     """Send ``signal`` once the current transaction commits (at once outside a transaction).

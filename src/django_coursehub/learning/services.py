@@ -21,6 +21,7 @@ from django_coursehub.catalog.models import Course, Lesson
 from django_coursehub.exceptions import Conflict, NotFound, PaymentRequired, PermissionDenied
 from django_coursehub.learning.models import Enrollment, LessonProgress
 from django_coursehub.locking import lock_shared
+from django_coursehub.payments.providers import accepts_currency, enabled_providers
 
 NOT_ENROLLED = _("Enroll in this course first.")
 
@@ -74,6 +75,19 @@ def enrollment_grant(
     return enrollment, True
 
 
+def _how_to_buy(course: Course) -> str:
+    price = {"price": course.price, "currency": course.currency}
+    providers = [name for name in enabled_providers() if accepts_currency(name, course.currency)]
+    if not providers:
+        return (
+            _("This course costs %(price)s %(currency)s and cannot be bought online here.") % price
+        )
+    return _(
+        "This course costs %(price)s %(currency)s. Buy it with an order: POST payments/orders/ "
+        "with this course and a provider (%(providers)s); the payment enrolls you."
+    ) % {**price, "providers": ", ".join(providers)}
+
+
 def enrollment_create(*, user: Any, course: Course) -> tuple[Enrollment, bool]:
     """Enroll a learner in a published course.
 
@@ -88,11 +102,7 @@ def enrollment_create(*, user: Any, course: Course) -> tuple[Enrollment, bool]:
     if course.status != Course.Status.PUBLISHED:
         raise NotFound(_("Course not found."))
     if not course.is_free:
-        raise PaymentRequired(
-            _("This course costs %(price)s %(currency)s: buy it, and the purchase enrolls you.")
-            % {"price": course.price, "currency": course.currency},
-            code="payment_required",
-        )
+        raise PaymentRequired(_how_to_buy(course), code="payment_required")
     return enrollment_grant(user=user, course=course, source=Enrollment.Source.FREE)
 
 
@@ -120,6 +130,27 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     enrollment.save(update_fields=["status", "updated_at"])
     _change_enrollment_count(enrollment.course_id, -1)
     _send_on_commit(signals.enrollment_cancelled, enrollment=enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_refund(*, user: Any, course: Course) -> Enrollment | None:
+    """End the access a purchase gave: the enrollment becomes ``refunded``, its progress kept.
+
+    Returns the enrollment (None when there is none). Access given since by other means (staff)
+    is not the purchase's to take: only an enrollment whose source is ``purchase`` changes.
+    """
+    lock_shared(Course, course.pk)
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None or enrollment.source != Enrollment.Source.PURCHASE:
+        return enrollment
+    if enrollment.status == Enrollment.Status.REFUNDED:
+        return enrollment
+    was_counted = enrollment.status in Enrollment.ACCESS_STATUSES
+    enrollment.status = Enrollment.Status.REFUNDED
+    enrollment.save(update_fields=["status", "updated_at"])
+    if was_counted:
+        _change_enrollment_count(course.pk, -1)
     return enrollment
 
 
