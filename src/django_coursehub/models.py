@@ -1,12 +1,13 @@
 """Imports every domain model so Django discovers them under the ``coursehub`` label."""
 
 from django_coursehub.accounts.models import Profile
-from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.catalog.models import CatalogueTotals, Category, Course, Lesson, Section
 from django_coursehub.learning.models import Enrollment, LessonProgress
 from django_coursehub.payments.models import ClickTransaction, Order, PaymeTransaction, StripeEvent
 from django_coursehub.reviews.models import Review
 
 __all__ = [
+    "CatalogueTotals",
     "Category",
     "ClickTransaction",
     "Course",

@@ -177,6 +177,29 @@ class Course(models.Model):
         return {str(star): getattr(self, f"rating_{star}_count") for star in range(1, 6)}
 
 
+class CatalogueTotals(models.Model):
+    """Running totals of the catalogue, in one row, kept by the database itself.
+
+    Triggers that migration 0006 installs on PostgreSQL and SQLite change them in the same
+    transaction as every insert, status change or delete of a course, whatever made it (the
+    services, the admin, a queryset ``update()`` or raw SQL), so the public course list reads its
+    count instead of counting every published course. Where the row is missing (another
+    database, or after the tables were truncated) the list counts, and
+    ``manage.py coursehub_search_reindex`` writes it again.
+    """
+
+    TOTALS_ID = 1
+
+    published_courses = models.BigIntegerField(_("published courses"), default=0)
+
+    class Meta:
+        verbose_name = _("catalogue totals")
+        verbose_name_plural = _("catalogue totals")
+
+    def __str__(self) -> str:
+        return f"{self.published_courses} published courses"
+
+
 class Section(OrderedModel):
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="sections", verbose_name=_("course")

@@ -4,8 +4,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from django_coursehub.catalog.models import Course, Lesson
 from django_coursehub.catalog.selectors import course_card_of
@@ -79,7 +88,20 @@ class CategoryPatch(InputSchema):
 
 # The read shapes below are plain pydantic models fed with dicts that the selectors build from
 # ``.values()`` rows: a page of cards or a course outline then costs no model instances and no
-# per-attribute lookups (see docs/performance.md).
+# per-attribute lookups (see docs/performance.md). Their decimals and times are turned into
+# JSON text by pydantic, exactly as Django's JSON encoder writes them, so the response renderer
+# does not call back into Python for each of them.
+_DJANGO_JSON = DjangoJSONEncoder()
+JsonDecimal = Annotated[
+    Decimal,
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "format": "decimal"}),
+]
+JsonDateTime = Annotated[
+    datetime,
+    PlainSerializer(_DJANGO_JSON.default, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class CourseListItem(BaseModel):
@@ -91,19 +113,19 @@ class CourseListItem(BaseModel):
     short_description: str
     category: CategoryRef | None
     instructor: UserRef
-    price: Decimal
+    price: JsonDecimal
     currency: str
     is_free: bool
     level: Level
     language: str
     status: Literal["draft", "published", "archived"]
     is_published: bool
-    rating_avg: Decimal
+    rating_avg: JsonDecimal
     rating_count: int
     enrollment_count: int
     lesson_count: int
-    created_at: datetime
-    published_at: datetime | None
+    created_at: JsonDateTime
+    published_at: JsonDateTime | None
 
     @model_validator(mode="before")
     @classmethod
@@ -133,7 +155,7 @@ class CourseDetail(CourseListItem):
     """A course page, read from the dict :func:`selectors.course_detail` builds."""
 
     description: str
-    updated_at: datetime
+    updated_at: JsonDateTime
     total_duration: int
     rating_histogram: dict[str, int] = Field(
         description='Reviews per star: `{"1": n, "2": n, "3": n, "4": n, "5": n}`.'

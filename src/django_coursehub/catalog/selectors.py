@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from django_coursehub.catalog import search
-from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.catalog.models import CatalogueTotals, Category, Course, Lesson, Section
 from django_coursehub.catalog.permissions import can_view_course, can_view_course_fields
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import InvalidInput, NotFound
@@ -106,9 +106,9 @@ def _filtered(*, user: Any, criteria: CourseCriteria) -> QuerySet[Course]:
     ):
         raise _invalid("max_price", _("The maximum price is below the minimum price."))
     if criteria.instructor == "me":
-        courses = _courses().filter(owner=user)
+        courses = Course.objects.filter(owner=user)
     else:
-        courses = _courses().filter(status=Course.Status.PUBLISHED)
+        courses = Course.objects.filter(status=Course.Status.PUBLISHED)
         if criteria.instructor is not None:
             courses = courses.filter(owner_id=int(criteria.instructor))
     conditions = Q()
@@ -129,7 +129,8 @@ def _filtered(*, user: Any, criteria: CourseCriteria) -> QuerySet[Course]:
         conditions &= Q(level=criteria.level)
     if criteria.language is not None:
         conditions &= Q(language=criteria.language)
-    courses = courses.filter(conditions)
+    if conditions:
+        courses = courses.filter(conditions)
     words = search.query_words(criteria.q or "")
     if not words:
         return courses
@@ -157,6 +158,30 @@ def _search_rank(courses: QuerySet[Course], criteria: CourseCriteria) -> Any:
     return search.fallback_rank(words)
 
 
+class PublishedCourses:
+    """Every published course, in order: the unfiltered list, counted from the stored total
+    (:class:`~django_coursehub.catalog.models.CatalogueTotals`) instead of row by row."""
+
+    def __init__(self, courses: QuerySet[Course]) -> None:
+        self.courses = courses
+
+    def count(self) -> int:
+        total = published_course_total()
+        return self.courses.count() if total is None else total
+
+    def __getitem__(self, page: slice) -> QuerySet[Course]:
+        return self.courses[page]
+
+
+def published_course_total() -> int | None:
+    """The stored number of published courses, or None where the database keeps none."""
+    return (
+        CatalogueTotals.objects.filter(pk=CatalogueTotals.TOTALS_ID)
+        .values_list("published_courses", flat=True)
+        .first()
+    )
+
+
 class SearchResults:
     """The courses a search found, in order, counted and read a page at a time.
 
@@ -177,8 +202,7 @@ class SearchResults:
     def __getitem__(self, page: slice) -> QuerySet[Course]:
         ids = self.matches.annotate(search_rank=self.rank).order_by(*self.ordering)
         return (
-            _courses()
-            .filter(pk__in=ids.values("pk")[page])
+            Course.objects.filter(pk__in=ids.values("pk")[page])
             .annotate(search_rank=self.rank)
             .order_by(*self.ordering)
         )
@@ -186,12 +210,13 @@ class SearchResults:
 
 def course_list(
     *, user: Any, criteria: CourseCriteria | None = None, ordering: str | None = None
-) -> QuerySet[Course] | SearchResults:
+) -> QuerySet[Course] | PublishedCourses | SearchResults:
     """Published courses matching ``criteria`` (all of the caller's own with ``instructor="me"``).
 
     ``ordering`` is a key of :data:`COURSE_ORDERINGS` or ``"relevance"``, the default when
     ``criteria.q`` holds words; otherwise, and for ``"relevance"`` without words, newest first.
-    A search answers :class:`SearchResults`, which counts and slices like a queryset.
+    A search answers :class:`SearchResults`, the unfiltered list :class:`PublishedCourses`;
+    both count and slice like a queryset.
     """
     criteria = criteria or CourseCriteria()
     courses = _filtered(user=user, criteria=criteria)
@@ -206,7 +231,10 @@ def course_list(
     if rank is None:
         # Without search words there is nothing to rank: relevance means newest.
         key = "newest" if ordering in (None, RELEVANCE) else ordering
-        return courses.order_by(*orderings[key])
+        courses = courses.order_by(*orderings[key])
+        if criteria == CourseCriteria():
+            return PublishedCourses(courses)
+        return courses
     return SearchResults(courses, rank, orderings[ordering or RELEVANCE])
 
 

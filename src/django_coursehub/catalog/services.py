@@ -12,14 +12,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from django_coursehub.catalog import search
-from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.catalog.models import CatalogueTotals, Category, Course, Lesson, Section
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
 
@@ -404,3 +404,22 @@ def course_search_refresh(*, courses: QuerySet[Course]) -> int:
 def course_recount(*, course: Course) -> None:
     """Recompute the stored lesson count (after bulk edits outside the services, e.g. admin)."""
     _recount_lessons(_lock_course(course.pk))
+
+
+@transaction.atomic
+def catalogue_totals_refresh() -> int:
+    """Recount the published courses into :class:`CatalogueTotals` and return the count.
+
+    The triggers keep the total exact on their own; this rebuilds it where the row went missing
+    (the tables were truncated, or data was copied in without it). On PostgreSQL the course
+    table is locked against writers meanwhile, so no change can slip between count and write.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Course._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+    total = Course.objects.filter(status=Course.Status.PUBLISHED).count()
+    CatalogueTotals.objects.update_or_create(
+        pk=CatalogueTotals.TOTALS_ID, defaults={"published_courses": total}
+    )
+    return total

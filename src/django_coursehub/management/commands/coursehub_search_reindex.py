@@ -1,4 +1,5 @@
-"""``manage.py coursehub_search_reindex``: rebuild every course's stored search document.
+"""``manage.py coursehub_search_reindex``: rebuild every course's stored search document, and
+recount the catalogue totals.
 
 Saves keep the documents exact on their own (see ``catalog/receivers.py``). Run this after
 changing course text or category and instructor names in ways that send no signals: queryset
@@ -16,8 +17,10 @@ from django_coursehub.catalog.models import Course
 
 
 class Command(BaseCommand):
-    help = "Rebuild the stored search document of every course."
+    help = "Rebuild the stored search document of every course and recount the catalogue."
 
     def handle(self, *args: Any, **options: Any) -> None:
         changed = services.course_search_refresh(courses=Course.objects.all())
         self.stdout.write(f"{changed} course search document(s) rewritten.")
+        published = services.catalogue_totals_refresh()
+        self.stdout.write(f"{published} published course(s) counted.")
