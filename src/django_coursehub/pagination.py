@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
@@ -35,13 +35,20 @@ class Pageable(Protocol):
     def __getitem__(self, page: slice) -> Iterable[Any]: ...
 
 
+@runtime_checkable
+class CountedPages(Protocol):
+    """A source that reads a page and the total count together (see ``SearchResults``)."""
+
+    def counted_page(self, offset: int, limit: int) -> tuple[Iterable[Any], int]: ...
+
+
 class Page(Schema, Generic[T]):
     items: list[T]
     count: int
 
 
 def paginate(
-    queryset: Pageable,
+    queryset: Pageable | CountedPages,
     params: PageParams,
     *,
     when_empty: Callable[[], None] | None = None,
@@ -54,10 +61,18 @@ def paginate(
     items (by default, a list of what the queryset yields).
     """
     page_size = min(params.page_size or app_settings.PAGE_SIZE, app_settings.MAX_PAGE_SIZE)
-    count = queryset.count()
-    if count == 0 and when_empty is not None:
-        when_empty()
     offset = (params.page - 1) * page_size
-    if params.page > 1 and offset >= count:
-        raise NotFound(_("That page contains no results."), code="page_not_found")
+
+    def check(count: int) -> None:
+        if count == 0 and when_empty is not None:
+            when_empty()
+        if params.page > 1 and offset >= count:
+            raise NotFound(_("That page contains no results."), code="page_not_found")
+
+    if isinstance(queryset, CountedPages):
+        page, count = queryset.counted_page(offset, page_size)
+        check(count)
+        return {"items": read(page), "count": count}
+    count = queryset.count()
+    check(count)
     return {"items": read(queryset[offset : offset + page_size]), "count": count}

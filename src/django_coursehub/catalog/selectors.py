@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -185,10 +186,11 @@ def published_course_total() -> int | None:
 class SearchResults:
     """The courses a search found, in order, counted and read a page at a time.
 
-    Searched courses are gathered from the text index and then sorted, whatever the ordering.
-    Sorting only their ids and ranks, then joining just the page's rows to their category and
-    instructor, costs a fraction of sorting every match with its joined columns: the page is
-    still one SQL statement (``WHERE id IN (SELECT id ... ORDER BY ... LIMIT n)``).
+    On PostgreSQL one statement ranks every match once, counts them with a window and keeps
+    the page's ids; a second reads those courses' cards. Ranking and counting in two passes
+    would visit each matching row twice, and most of a search's time is spent visiting them.
+    The ranked rows are narrow (id and sort keys), and ``OFFSET 0`` keeps PostgreSQL from
+    carrying the text vectors up to the window, where they would spill to disk.
     """
 
     def __init__(self, matches: QuerySet[Course], rank: Any, ordering: tuple[Any, ...]) -> None:
@@ -196,16 +198,58 @@ class SearchResults:
         self.rank = rank
         self.ordering = ordering
 
-    def count(self) -> int:
-        return self.matches.count()
+    def counted_page(self, offset: int, limit: int) -> tuple[QuerySet[Course], int]:
+        """The courses of one page, in order, and the number of all matches."""
+        if not _on_postgresql(self.matches):
+            ranked = self.matches.annotate(search_rank=self.rank).order_by(*self.ordering)
+            page = Course.objects.filter(pk__in=ranked.values("pk")[offset : offset + limit])
+            return page.annotate(search_rank=self.rank).order_by(*self.ordering), (
+                self.matches.count()
+            )
+        from django_coursehub.catalog import search_postgres  # needs psycopg: see its docstring
 
-    def __getitem__(self, page: slice) -> QuerySet[Course]:
-        ids = self.matches.annotate(search_rank=self.rank).order_by(*self.ordering)
-        return (
-            Course.objects.filter(pk__in=ids.values("pk")[page])
-            .annotate(search_rank=self.rank)
-            .order_by(*self.ordering)
+        ids, total = self._ranked_ids(offset, limit)
+        if total is None:
+            # No row on this page: nothing matched, or the page is past the last one.
+            return Course.objects.none(), self.matches.count()
+        return Course.objects.filter(pk__in=ids).order_by(search_postgres.position_in(ids)), total
+
+    def _sort_keys(self) -> list[tuple[Any, bool, str]]:
+        """(expression, descending, nulls clause) for each term of the ordering."""
+        keys: list[tuple[Any, bool, str]] = []
+        for term in self.ordering:
+            if isinstance(term, OrderBy):
+                nulls = " NULLS LAST" if term.nulls_last else ""
+                keys.append((term.expression, term.descending, nulls))
+            elif isinstance(term, str):
+                name = term.removeprefix("-")
+                expression = self.rank if name == "search_rank" else F(name)
+                keys.append((expression, term.startswith("-"), ""))
+            else:
+                keys.append((term, False, ""))
+        return keys
+
+    def _ranked_ids(self, offset: int, limit: int) -> tuple[list[int], int | None]:
+        keys = self._sort_keys()
+        columns = {f"sort_{index}": expression for index, (expression, _, _) in enumerate(keys)}
+        ranked = (
+            self.matches.order_by().annotate(row_id=F("pk"), **columns).values("row_id", *columns)
         )
+        sql, params = ranked.query.sql_with_params()
+        order = ", ".join(
+            f'"sort_{index}" {"DESC" if descending else "ASC"}{nulls}'
+            for index, (_, descending, nulls) in enumerate(keys)
+        )
+        statement = (
+            f'SELECT "row_id", COUNT(*) OVER () FROM ({sql} OFFSET 0) AS "ranked" '
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with connections[self.matches.db].cursor() as cursor:
+            cursor.execute(statement, (*params, limit, offset))
+            rows = cursor.fetchall()
+        if not rows:
+            return [], None
+        return [row[0] for row in rows], rows[0][1]
 
 
 def course_list(
