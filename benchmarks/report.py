@@ -68,22 +68,24 @@ def compared_rows(runs: list[dict[str, Any]], mode: str) -> list[str]:
     return rows
 
 
-def other_rows(runs: list[dict[str, Any]]) -> list[str]:
+def other_rows(runs: list[dict[str, Any]], mode: str) -> list[str]:
     rows = [
         "| Endpoint | " + " | ".join(label(run) for run in runs) + " |",
         "|---|" + "--:|" * len(runs),
     ]
     for key, name in OTHERS:
-        cells = []
-        for run in runs:
-            cell = run["in_process"].get(f"ours.{key}")
-            cells.append(
-                "–"
-                if cell is None
-                else f"{cell['rps']:.0f} req/s, p95 {cell['p95_ms']:.0f} ms, {cell['queries']} q"
-            )
-        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        cells = [(run.get(mode) or {}).get(f"ours.{key}") for run in runs]
+        if all(cell is None for cell in cells):
+            continue
+        rows.append(f"| {name} | " + " | ".join(_other_cell(cell) for cell in cells) + " |")
     return rows
+
+
+def _other_cell(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return "–"
+    text = f"{cell['rps']:.0f} req/s, p95 {cell['p95_ms']:.0f} ms"
+    return text if cell["queries"] is None else f"{text}, {cell['queries']} q"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,7 +97,8 @@ def main(argv: list[str] | None = None) -> None:
         ("Ratios (throughput of ours divided by the reference)", ratio_rows(runs)),
         ("Course list and detail, in-process", compared_rows(runs, "in_process")),
         ("Course list and detail, over HTTP", compared_rows(runs, "http")),
-        ("Other endpoints, in-process", other_rows(runs)),
+        ("Other endpoints, in-process", other_rows(runs, "in_process")),
+        ("Other endpoints, over HTTP", other_rows(runs, "http")),
     ]
     for title, rows in sections:
         print(f"### {title}\n")

@@ -313,6 +313,8 @@ def test_an_unknown_provider_key_is_refused(payments):
         ("payme", "TIMEOUT_MS", 0),
         ("payme", "ALLOW_CANCEL_PERFORMED", "yes"),
         ("payme", "RETURN_URL", "javascript:alert(1)"),
+        ("payme", "RESERVED_ORDER_ERROR", -31007),
+        ("payme", "STALE_CREATE_ERROR", "-31008"),
         ("click", "SERVICE_ID", "12a"),
         ("click", "MERCHANT_ID", True),
         ("click", "MERCHANT_USER_ID", -5),

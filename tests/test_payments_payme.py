@@ -628,6 +628,20 @@ def test_a_create_payme_made_longer_ago_than_the_timeout_stores_nothing(order):
     assert create(order, time=NOW - TIMEOUT_MS)["state"] == 1
 
 
+def test_the_codes_payme_has_not_settled_are_settings(order, payments):
+    payments["payme"].update(RESERVED_ORDER_ERROR=-31050, STALE_CREATE_ERROR=-31051)
+    stale = error("CreateTransaction", create_params(order, 1, time=NOW - TIMEOUT_MS - 1))
+    create(order, 1)
+
+    reserved = error("CreateTransaction", create_params(order, 2))
+    checked = error("CheckPerformTransaction", check_params(order))
+
+    assert (stale["code"], stale["data"]) == (-31051, "time")
+    assert (reserved["code"], reserved["data"]) == (-31050, "order_id")
+    assert (checked["code"], checked["data"]) == (-31050, "order_id")
+    assert PaymeTransaction.objects.count() == 1
+
+
 def test_a_cancelled_transaction_frees_the_order_for_a_new_one(order):
     create(order, 1)
     cancel(1, reason=1)

@@ -214,6 +214,15 @@ def _bool(value: Any) -> bool:
     return isinstance(value, bool)
 
 
+def _payme_refusal(value: Any) -> bool:
+    """-31008 (operation not allowed) or a code of Payme's account-error range."""
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (value == -31008 or -31099 <= value <= -31050)
+    )
+
+
 SECRET_PAYMENT_KEYS = frozenset({"KEY", "PREVIOUS_KEYS", "SECRET_KEY", "WEBHOOK_SECRET"})
 
 #: How every payment key is checked, with what the message says it must be.
@@ -231,6 +240,8 @@ PAYMENT_KEY_RULES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "RETURN_URL": (_optional_url, "an http(s) URL or an empty string"),
         "TIMEOUT_MS": (_is_positive_integer, "a positive number of milliseconds"),
         "ALLOW_CANCEL_PERFORMED": (_bool, "True or False"),
+        "RESERVED_ORDER_ERROR": (_payme_refusal, "-31008 or a code from -31099 to -31050"),
+        "STALE_CREATE_ERROR": (_payme_refusal, "-31008 or a code from -31099 to -31050"),
     },
     "click": {
         "SERVICE_ID": (_digits, "Click's numeric service id"),

@@ -27,6 +27,10 @@ PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
         "TIMEOUT_MS": 43_200_000,
         # Whether CancelTransaction may refund a performed transaction (else -31007).
         "ALLOW_CANCEL_PERFORMED": True,
+        # Payme has not settled these two codes: its sandbox expects -31008, its PHP template
+        # answers an account error (-31050 with data "time" for a stale CreateTransaction).
+        "RESERVED_ORDER_ERROR": -31008,
+        "STALE_CREATE_ERROR": -31008,
     },
     CLICK: {
         "SERVICE_ID": None,

@@ -243,7 +243,7 @@ def _require_transaction(payme_id: str) -> PaymeTransaction:
     return payment
 
 
-def _check_payable(order: Order, amount: int) -> None:
+def _check_payable(order: Order, amount: int, config: Config) -> None:
     """Refuse a wrong amount (-31001), then an order Payme may not pay now (-31008)."""
     if amount != order.amount_minor:
         raise PaymeError(WRONG_AMOUNT)
@@ -252,7 +252,11 @@ def _check_payable(order: Order, amount: int) -> None:
     if PaymeTransaction.objects.filter(
         order=order, state__in=[PaymeTransaction.State.CREATED, PaymeTransaction.State.PERFORMED]
     ).exists():
-        raise PaymeError(CANNOT_PERFORM, ORDER_IN_PAYMENT)
+        # Payme's sandbox expects -31008; its PHP template answers an account error instead.
+        code = config["RESERVED_ORDER_ERROR"]
+        raise PaymeError(
+            code, ORDER_IN_PAYMENT, data=None if code == CANNOT_PERFORM else config["ACCOUNT_FIELD"]
+        )
     if (
         Enrollment.objects.giving_access()
         .filter(user_id=order.buyer_id, course_id=order.course_id)
@@ -302,7 +306,7 @@ def check_perform_transaction(params: Params, config: Config) -> dict[str, Any]:
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         raise PaymeError(WRONG_ACCOUNT, data=field)
-    _check_payable(order, amount)
+    _check_payable(order, amount, config)
     return {"allow": True}
 
 
@@ -335,10 +339,11 @@ def create_transaction(params: Params, config: Config) -> dict[str, Any]:
 def _create(
     order: Order, payme_id: str, payme_time: int, amount: int, field: str, config: Config
 ) -> dict[str, Any]:
-    _check_payable(order, amount)
+    _check_payable(order, amount, config)
     created_at = now_ms()
     if created_at - payme_time > config["TIMEOUT_MS"]:
-        raise PaymeError(CANNOT_PERFORM, TRANSACTION_EXPIRED)
+        code = config["STALE_CREATE_ERROR"]
+        raise PaymeError(code, TRANSACTION_EXPIRED, data=None if code == CANNOT_PERFORM else "time")
     try:
         with transaction.atomic():
             payment = PaymeTransaction.objects.create(
