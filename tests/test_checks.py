@@ -37,10 +37,17 @@ def test_default_configuration_has_no_errors():
     assert check_required_apps() == []
 
 
+# The whole check framework runs Django's model checks too, and from Django 6.1 those ask the
+# database whether it supports the payments' JSON fields: these tests may open a connection.
+full_check = pytest.mark.django_db
+
+
+@full_check
 def test_django_check_command_passes_with_the_default_configuration():
     call_command("check", fail_level="ERROR")
 
 
+@full_check
 def test_no_coursehub_error_is_reported_by_the_check_framework():
     assert not [e for e in checks.run_checks() if e.id.startswith("coursehub.")]
 
@@ -235,17 +242,20 @@ def test_independent_problems_are_all_reported_together():
     assert sorted(ids(check_settings())) == ["coursehub.E002", "coursehub.E003", "coursehub.E006"]
 
 
+@full_check
 @override_settings(COURSEHUB={"PAGE_SIZ": 10})
 def test_errors_reach_the_check_framework_under_their_ids():
     assert "coursehub.E002" in ids(checks.run_checks())
 
 
+@full_check
 @override_settings(COURSEHUB={"PAGE_SIZ": 10})
 def test_an_unsilenced_error_fails_the_check_command():
     with pytest.raises(SystemCheckError, match=r"coursehub\.E002"):
         call_command("check")
 
 
+@full_check
 @override_settings(COURSEHUB={"PAGE_SIZ": 10}, SILENCED_SYSTEM_CHECKS=["coursehub.E002"])
 def test_an_error_can_be_silenced_by_its_id():
     call_command("check", fail_level="ERROR")
