@@ -137,3 +137,64 @@ class OrderFactory(factory.django.DjangoModelFactory):
     provider = Order.Provider.PAYME
     amount = factory.LazyAttribute(lambda order: order.course.price)
     currency = factory.LazyAttribute(lambda order: order.course.currency)
+
+
+# Certificates ------------------------------------------------------------------------------
+
+
+class CompletedEnrollmentFactory(EnrollmentFactory):
+    """An enrollment whose learner completed every lesson of the course through the learning
+    services (a course without lessons gets two, of 300 s each, first)."""
+
+    @classmethod
+    def _create(cls, model_class: type[Enrollment], *args: Any, **kwargs: Any) -> Enrollment:
+        from django_coursehub.learning.services import lesson_complete
+
+        course = kwargs["course"]
+        if not Lesson.objects.filter(course=course).exists():
+            LessonFactory.create_batch(2, section=SectionFactory(course=course))
+        enrollment = super()._create(model_class, *args, **kwargs)
+        for lesson in Lesson.objects.filter(course=course):
+            lesson_complete(user=enrollment.user, lesson=lesson)
+        enrollment.refresh_from_db()
+        return enrollment
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid certificate, issued by ``certificate_issue`` for a completed enrollment."""
+
+    class Meta:
+        model = "coursehub.Certificate"
+
+    enrollment = factory.SubFactory(CompletedEnrollmentFactory)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        from django_coursehub.certificates.services import certificate_issue
+
+        return certificate_issue(enrollment=kwargs["enrollment"])
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification as a delivery stores it (its event key unique per recipient)."""
+
+    class Meta:
+        model = "coursehub.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "lesson_published"
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    body = "Something happened in a course."
+    event_key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coursehub.NotificationPreference"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "lesson_published"
+    email = True

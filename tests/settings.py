@@ -6,6 +6,8 @@ import os
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
+import django
+
 SECRET_KEY = "coursehub-tests-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
@@ -27,6 +29,17 @@ INSTALLED_APPS = [
     "ninja_jwt.token_blacklist",
     "django_coursehub",
 ]
+
+# Django 6 has the tasks framework built in; on 5.2 the django-tasks backport is an app.
+# Immediate: tasks run when enqueued (after the commit), so tests see their effects at once.
+TASKS_PACKAGE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+if TASKS_PACKAGE == "django_tasks":
+    INSTALLED_APPS.append("django_tasks")
+TASKS = {"default": {"BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"}}
+if django.VERSION >= (6, 1):
+    # E-mail is configured through MAILERS from Django 6.1 (EMAIL_BACKEND is deprecated); the
+    # test runner swaps every mailer for the in-memory backend.
+    MAILERS: dict[str, dict[str, object]] = {"default": {}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -102,4 +115,10 @@ NINJA_JWT = {
     "USER_ID_CLAIM": "user_id",
     "TOKEN_TYPE_CLAIM": "token_type",
     "JTI_CLAIM": "jti",
+}
+
+# Rendered certificate PDFs stay in memory: a test run writes no file.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

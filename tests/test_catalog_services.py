@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from django_coursehub import signals
 from django_coursehub.catalog import services
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
 from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
@@ -548,3 +550,58 @@ def test_recount_repairs_a_drifted_lesson_count(course):
     services.course_recount(course=course)
 
     assert stored_lesson_count(course) == 2
+
+
+# Announcing new lessons -------------------------------------------------------------------
+
+
+@pytest.fixture
+def published_lessons() -> Iterator[list[Lesson]]:
+    """The lessons ``lesson_published`` announced, in order."""
+    announced: list[Lesson] = []
+
+    def receive(sender: Any, lesson: Lesson, **kwargs: Any) -> None:
+        announced.append(lesson)
+
+    signals.lesson_published.connect(receive, weak=False)
+    yield announced
+    signals.lesson_published.disconnect(receive)
+
+
+def test_a_lesson_added_to_a_published_course_is_announced_after_commit(
+    course, published_lessons, django_capture_on_commit_callbacks
+):
+    section = SectionFactory(course=course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = services.lesson_create(section=section, title="Yangi dars")
+        assert published_lessons == []
+
+    assert published_lessons == [lesson]
+
+
+@pytest.mark.parametrize("status", [Course.Status.DRAFT, Course.Status.ARCHIVED])
+def test_a_lesson_added_to_a_course_nobody_can_join_is_not_announced(
+    status, published_lessons, django_capture_on_commit_callbacks
+):
+    course = DraftCourseFactory()
+    Course.objects.filter(pk=course.pk).update(status=status)
+    section = SectionFactory(course=course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lesson_create(section=section, title="Qoralama")
+
+    assert published_lessons == []
+
+
+def test_editing_or_moving_a_lesson_announces_nothing(
+    course, published_lessons, django_capture_on_commit_callbacks
+):
+    section = SectionFactory(course=course)
+    first, second = LessonFactory.create_batch(2, section=section)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lesson_update(lesson=first, changes={"title": "Yangilangan"})
+        services.lesson_move(lesson=second, position=0)
+
+    assert published_lessons == []

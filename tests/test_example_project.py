@@ -15,8 +15,11 @@ from django.core.management import call_command
 
 from django_coursehub.accounts.permissions import is_instructor
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.certificates.models import Certificate
 from django_coursehub.learning.models import Enrollment, LessonProgress
+from django_coursehub.notifications.models import Notification
 from django_coursehub.reviews.models import Review
+from django_coursehub.wishlist.models import WishlistItem
 
 EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
 
@@ -227,3 +230,36 @@ def test_seeded_learning_is_served_by_the_api(seed: Any, api_as: Any) -> None:
     assert detail.status_code == 200
     assert detail.json()["enrollment"]["progress"]["completed"] > 0
     assert detail.json()["rating_count"] == reviews.json()["count"] == 3
+
+
+def test_completed_demo_courses_have_one_certificate_each_printed_and_verifiable(
+    seed: Any, anon: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # In a test the commit callbacks run when the block ends, after the first run printed.
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed()
+
+    completed = Enrollment.objects.filter(status=Enrollment.Status.COMPLETED)
+    certificates = Certificate.objects.all()
+    assert sorted(c.enrollment_id for c in certificates) == sorted(e.pk for e in completed)
+    assert len(certificates) == 3
+    for certificate in certificates:
+        assert f"/api/certificates/{certificate.code}/pdf/" in output
+        assert anon.get(f"/api/certificates/{certificate.code}/").json()["valid"] is True
+
+
+def test_the_demo_fills_wishlists_and_inboxes(
+    seed: Any, seed_module: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    assert sorted(WishlistItem.objects.values_list("user__username", "course__slug")) == sorted(
+        seed_module.WISHLIST
+    )
+    kinds = Counter(Notification.objects.values_list("kind", flat=True))
+    assert kinds[Notification.Kind.ENROLLMENT_CONFIRMED] == len(seed_module.ENROLLMENTS)
+    assert kinds[Notification.Kind.CERTIFICATE_ISSUED] == 3
+    assert kinds[Notification.Kind.REVIEW_RECEIVED] == len(seed_module.REVIEWS)

@@ -35,6 +35,21 @@ def test_settings_reference_documents_every_default_exactly():
     assert documented == DEFAULTS
 
 
+def _check_ids_in_code() -> list[str]:
+    return sorted(
+        {
+            check_id
+            for path in PACKAGE.rglob("*.py")
+            for check_id in re.findall(r"coursehub\.[EW]\d{3}", path.read_text(encoding="utf-8"))
+        }
+    )
+
+
+@pytest.mark.parametrize("check_id", _check_ids_in_code())
+def test_settings_reference_documents_every_system_check(check_id):
+    assert f"`{check_id}`" in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+
+
 def _po_translations(path: Path) -> dict[str, str]:
     """msgid -> msgstr for the translated, non-fuzzy, singular entries of a .po file."""
     entries: dict[str, str] = {}
@@ -64,6 +79,31 @@ def test_translations_are_shipped_compiled_and_current(language):
 
     assert len(po_entries) > 50
     assert {msgid: translations.gettext(msgid) for msgid in po_entries} == po_entries
+
+
+def _untranslated_entries(path: Path) -> list[str]:
+    """The msgids of a .po file that are fuzzy or have an empty translation (any plural form)."""
+    untranslated = []
+    for block in path.read_text(encoding="utf-8").split("\n\n")[1:]:
+        translations: list[str] = []
+        msgid = ""
+        for line in block.splitlines():
+            if line.startswith("msgid "):
+                msgid = ast.literal_eval(line.partition(" ")[2])
+            elif line.startswith("msgstr"):
+                translations.append(ast.literal_eval(line.partition(" ")[2]))
+            elif line.startswith('"') and translations:
+                translations[-1] += ast.literal_eval(line)
+        if "#, fuzzy" in block or not all(translations):
+            untranslated.append(msgid)
+    return untranslated
+
+
+@pytest.mark.parametrize("language", ["uz", "ru"])
+def test_every_message_is_translated(language):
+    po_file = PACKAGE / "locale" / language / "LC_MESSAGES" / "django.po"
+
+    assert _untranslated_entries(po_file) == []
 
 
 def test_the_package_is_typed():

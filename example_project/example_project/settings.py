@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import django
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,23 @@ INSTALLED_APPS = [
     "django_coursehub",
     "demo",
 ]
+
+# Background tasks (notifications): Django 6 has the framework built in, 5.2 uses the
+# django-tasks backport, an app. The immediate backend runs each task at once, after the
+# commit, so the demo needs no worker; docs/notifications.md shows a real queue.
+tasks_package = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+if tasks_package == "django_tasks":
+    INSTALLED_APPS.append("django_tasks")
+TASKS = {"default": {"BACKEND": f"{tasks_package}.backends.immediate.ImmediateBackend"}}
+
+# Notification e-mails are printed to the console (MAILERS from Django 6.1, EMAIL_BACKEND
+# before it).
+console_email = "django.core.mail.backends.console.EmailBackend"
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": console_email}}
+else:
+    EMAIL_BACKEND = console_email
+DEFAULT_FROM_EMAIL = "courses@localhost"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -109,6 +127,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 
+# Where uploaded files and rendered certificate PDFs are kept.
+MEDIA_ROOT = BASE_DIR / "media"
+
 # django-ninja-jwt reads process environment variables named like its keys (ALGORITHM,
 # SIGNING_KEY, AUDIENCE...) for every key missing here, so every security-relevant key is set.
 NINJA_JWT = {
@@ -130,13 +151,15 @@ NINJA_JWT = {
     "JTI_CLAIM": "jti",
 }
 
-# django-coursehub works with its defaults; a few keys you might change:
-#
-# COURSEHUB = {
-#     "PAGE_SIZE": 20,
-#     "MAX_PAGE_SIZE": 100,
-#     "CURRENCIES": ["UZS", "USD", "EUR", "RUB"],
-#     "DEFAULT_CURRENCY": "UZS",
-#     "REGISTRATION_OPEN": True,
-#     "NUM_PROXIES": 1,  # behind one reverse proxy that sets X-Forwarded-For
-# }
+# django-coursehub works with its defaults; the demo names the issuer of its certificates.
+# Other keys you might change are shown commented out.
+COURSEHUB = {
+    "CERTIFICATE_ISSUER_NAME": "Coursehub Demo Akademiyasi",
+    # "CERTIFICATE_VERIFY_URL": "https://academy.example/certificates/{code}",
+    # "PAGE_SIZE": 20,
+    # "MAX_PAGE_SIZE": 100,
+    # "CURRENCIES": ["UZS", "USD", "EUR", "RUB"],
+    # "DEFAULT_CURRENCY": "UZS",
+    # "REGISTRATION_OPEN": True,
+    # "NUM_PROXIES": 1,  # behind one reverse proxy that sets X-Forwarded-For
+}

@@ -22,10 +22,13 @@ from django_coursehub.catalog.api import (
     lessons_router,
     sections_router,
 )
+from django_coursehub.certificates.api import router as certificates_router
 from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
 from django_coursehub.learning.api import router as learning_router
+from django_coursehub.notifications.api import router as notifications_router
 from django_coursehub.payments.api import router as payments_router
 from django_coursehub.reviews.api import router as reviews_router
+from django_coursehub.wishlist.api import router as wishlist_router
 
 
 def error_response(error: CoursehubError) -> JsonResponse:
@@ -74,5 +77,8 @@ router.add_router("/lessons/", lessons_router)
 router.add_router("/enrollments/", learning_router)
 router.add_router("/reviews/", reviews_router)
 router.add_router("/payments/", payments_router)
+router.add_router("/wishlist/", wishlist_router)
+router.add_router("/certificates/", certificates_router)
+router.add_router("/notifications/", notifications_router)
 router.add_decorator(render_domain_errors, mode="operation")
 router.add_decorator(refuse_oversized_bodies, mode="view")

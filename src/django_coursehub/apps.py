@@ -15,4 +15,8 @@ class CoursehubConfig(AppConfig):
         # Imported for their side effects: registering system checks and signal receivers.
         from django_coursehub import checks  # noqa: F401
         from django_coursehub.catalog import receivers as catalog_receivers  # noqa: F401
+        from django_coursehub.certificates import checks as certificate_checks  # noqa: F401
+        from django_coursehub.certificates import receivers as certificate_receivers  # noqa: F401
         from django_coursehub.learning import receivers  # noqa: F401
+        from django_coursehub.notifications import checks as notification_checks  # noqa: F401
+        from django_coursehub.notifications import receivers as notification_receivers  # noqa: F401

@@ -15,6 +15,9 @@ Ids are stable so projects can silence them and tests can assert them:
 * ``coursehub.E010`` a payment provider's entry has an unknown key, lacks a required key, or a
   value is malformed.
 * ``coursehub.E011`` Stripe is enabled but the ``stripe`` package is not installed.
+* ``coursehub.E012``–``E013`` certificate settings (:mod:`django_coursehub.certificates.checks`).
+* ``coursehub.E014``–``E016`` notification settings
+  (:mod:`django_coursehub.notifications.checks`).
 """
 
 from __future__ import annotations

@@ -27,10 +27,26 @@ DEFAULTS: dict[str, Any] = {
     "NUM_PROXIES": 0,
     # Enabled payment providers and their keys (see payments/providers.py); none by default.
     "PAYMENTS": {},
+    "CERTIFICATE_RENDERER": "django_coursehub.certificates.rendering.render_certificate_pdf",
+    "CERTIFICATE_ISSUER_NAME": "",
+    "CERTIFICATE_VERIFY_URL": "",
+    "CERTIFICATE_STORAGE": "default",
+    "NOTIFICATION_CHANNELS": [
+        "django_coursehub.notifications.channels.InAppChannel",
+        "django_coursehub.notifications.channels.EmailChannel",
+    ],
+    "NOTIFICATION_EMAIL_DEFAULTS": {
+        "lesson_published": False,
+        "enrollment_confirmed": True,
+        "certificate_issued": True,
+        "review_received": True,
+    },
+    "NOTIFICATION_BATCH_SIZE": 1000,
+    "TASK_BACKEND": "default",
 }
 
 #: Settings whose value is a dotted path to a callable, resolved on every read.
-IMPORT_STRINGS: frozenset[str] = frozenset({"IS_INSTRUCTOR"})
+IMPORT_STRINGS: frozenset[str] = frozenset({"IS_INSTRUCTOR", "CERTIFICATE_RENDERER"})
 
 
 class AppSettings:

@@ -26,6 +26,14 @@ lesson_completed = Signal()
 #: Every lesson of the course is complete; sent once per enrollment. Arguments: ``enrollment``.
 course_completed = Signal()
 
+#: A lesson was added to a published course (learners already enrolled can take it).
+#: Arguments: ``lesson``.
+lesson_published = Signal()
+
+#: A certificate was issued (automatically on completion, or re-issued by staff).
+#: Arguments: ``certificate``.
+certificate_issued = Signal()
+
 #: A learner reviewed a course. Arguments: ``review``.
 review_created = Signal()
 

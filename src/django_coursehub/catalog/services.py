@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from django_coursehub import signals
 from django_coursehub.catalog import search
 from django_coursehub.catalog.models import CatalogueTotals, Category, Course, Lesson, Section
 from django_coursehub.conf import app_settings
@@ -320,6 +321,8 @@ def lesson_create(
     if position is not None:
         lesson.to(position)
     _recount_lessons(course)
+    if course.status == Course.Status.PUBLISHED:
+        signals.send_on_commit(signals.lesson_published, sender=Lesson, lesson=lesson)
     return lesson
 
 

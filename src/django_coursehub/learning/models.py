@@ -86,6 +86,12 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["user", "status"], name="coursehub_enrollment_user"),
             models.Index(fields=["course", "status"], name="coursehub_enrollment_course"),
+            # The learners of a course in id order: notifying them walks it chunk by chunk.
+            models.Index(
+                fields=["course", "id"],
+                condition=Q(status__in=["active", "completed"]),
+                name="coursehub_enrollment_learners",
+            ),
         ]
 
     def __str__(self) -> str:

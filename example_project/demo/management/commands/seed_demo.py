@@ -1,8 +1,9 @@
 """``manage.py seed_demo``: fill the database with a small, realistic course catalogue.
 
 Besides accounts, categories and courses it enrolls a few learners, completes some of their
-lessons and leaves reviews, all through the package's services, so the stored counters (lesson
-progress, enrollment counts, ratings) are the ones a real site would have.
+lessons, leaves reviews and fills a wishlist, all through the package's services, so the stored
+counters (lesson progress, enrollment counts, ratings) are the ones a real site would have, and
+the certificates and notifications those actions cause are there too.
 
 Running it again creates nothing twice: accounts, categories, courses, enrollments and reviews
 that already exist (looked up by username, category name, course slug, and learner and course)
@@ -22,10 +23,12 @@ from django.db import transaction
 from django_coursehub.accounts import services as account_services
 from django_coursehub.catalog import services as catalog_services
 from django_coursehub.catalog.models import Category, Course, Lesson
+from django_coursehub.certificates.models import Certificate
 from django_coursehub.learning import services as learning_services
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.reviews import services as review_services
 from django_coursehub.reviews.models import Review
+from django_coursehub.wishlist import services as wishlist_services
 
 DEMO_PASSWORD = "coursehub-demo"
 
@@ -97,6 +100,13 @@ ENROLLMENTS: list[tuple[str, str, str, int]] = [
     ("aziz", "react-asoslari", "free", ALL),
     ("nilufar", "react-asoslari", "free", 1),
     ("olga", "figma-ui-dizayn", "free", ALL),
+]
+
+#: (username, course slug) saved for later.
+WISHLIST: list[tuple[str, str]] = [
+    ("student", "postgresql-for-developers"),
+    ("student", "javascript-s-nulya"),
+    ("aziz", "figma-ui-dizayn"),
 ]
 
 #: (username, course slug, rating, comment); every author is enrolled above.
@@ -445,6 +455,8 @@ class Command(BaseCommand):
                 self._enrollment(learners[username], courses[slug], source, lessons)
             for username, slug, rating, comment in REVIEWS:
                 self._review(learners[username], courses[slug], rating, comment)
+            for username, slug in WISHLIST:
+                self._wish(learners[username], courses[slug])
 
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo objects:"))
@@ -453,6 +465,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo data is already there; nothing to create.")
         self._print_logins()
+        self._print_certificates()
 
     def _user(self, data: dict[str, str]) -> Any:
         existing = get_user_model()._default_manager.filter(username=data["username"]).first()
@@ -564,6 +577,11 @@ class Command(BaseCommand):
         review_services.review_create(user=user, course=course, rating=rating, comment=comment)
         self.created.append(f"review by {user.username} of {course.title} ({rating}/5)")
 
+    def _wish(self, user: Any, course: Course) -> None:
+        _entry, created = wishlist_services.wishlist_add(user=user, course=course)
+        if created:
+            self.created.append(f"wishlist of {user.username}: {course.title}")
+
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
@@ -576,3 +594,12 @@ class Command(BaseCommand):
         ]
         for username, password, role in rows:
             self.stdout.write(f"  {username:<10} {password:<16} {role}")
+
+    def _print_certificates(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Certificates (public, no login needed)"))
+        for certificate in Certificate.objects.order_by("issued_at", "id"):
+            self.stdout.write(
+                f"  /api/certificates/{certificate.code}/pdf/  "
+                f"{certificate.holder_name}, {certificate.course_title}"
+            )
