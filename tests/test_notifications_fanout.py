@@ -10,7 +10,6 @@ import django
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection
 
 from django_coursehub.catalog.models import Course, Lesson
 from django_coursehub.learning.models import Enrollment
@@ -23,7 +22,6 @@ from tests.factories import (
     NotificationFactory,
     SectionFactory,
 )
-from tests.test_concurrency import THREADS, run_in_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -195,22 +193,3 @@ def test_an_event_key_belongs_to_one_lesson(settings, course, lesson):
     fan_out(other)
 
     assert Notification.objects.filter(recipient=learner).count() == 2
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
-def test_parallel_runs_of_one_fan_out_notify_and_email_each_learner_once(settings):
-    configure(settings, 4, NOTIFICATION_EMAIL_DEFAULTS=LESSON_EMAILS_ON)
-    course = CourseFactory()
-    lesson = LessonFactory(section=SectionFactory(course=course))
-    everyone = learners(course, 10)  # committed for real: their enrollments are confirmed
-    mail.outbox.clear()
-
-    created = run_in_parallel(lambda _: fan_out(lesson))
-
-    assert sum(created) == 10
-    assert len(created) == THREADS
-    told = Notification.objects.filter(kind="lesson_published")
-    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(u.pk for u in everyone)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in everyone)

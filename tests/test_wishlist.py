@@ -3,11 +3,10 @@ courses show, every user sees only their own list, and the database keeps one en
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from django_coursehub.catalog.models import Course
 from django_coursehub.catalog.schemas import CourseListItem
@@ -17,7 +16,6 @@ from django_coursehub.wishlist.models import WishlistItem
 from tests.conftest import ApiClient
 from tests.factories import CourseFactory, DraftCourseFactory, UserFactory
 from tests.test_catalog_api import CONTRACT_ITEM_FIELDS
-from tests.test_concurrency import run_in_parallel
 
 LIST = "/api/wishlist/"
 #: A wishlist item is a course card (the contract's fields and more) plus when it was saved.
@@ -225,24 +223,6 @@ class TestServices:
         course.delete()
 
         assert not WishlistItem.objects.exists()
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL")
-def test_parallel_saves_of_one_course_make_one_entry_and_one_201() -> None:
-    user, course = UserFactory(), CourseFactory()
-
-    statuses = run_in_parallel(
-        lambda _index: (
-            ApiClient(user, raise_request_exception=False)
-            .post(LIST, {"course": course.pk})
-            .status_code
-        )
-    )
-
-    assert Counter(statuses) == {201: 1, 200: len(statuses) - 1}
-    assert WishlistItem.objects.filter(user=user, course=course).count() == 1
 
 
 @pytest.mark.django_db

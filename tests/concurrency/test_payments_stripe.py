@@ -11,24 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from django_coursehub import signals
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.payments.models import Order, StripeEvent
 from django_coursehub.payments.stripe_checkout import webhooks
-from tests.test_concurrency import run_in_parallel
+from tests.concurrency.threads import run_in_parallel
 from tests.test_payments_stripe import deliver, refund_event, session_event, stripe_order
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("payments"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.usefixtures("payments")
 
 DELIVERIES = 20
 

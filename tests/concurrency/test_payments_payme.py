@@ -10,24 +10,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from django_coursehub import signals
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.payments.models import Order, PaymeTransaction
 from django_coursehub.payments.payme.protocol import now_ms
+from tests.concurrency.threads import run_in_parallel
 from tests.conftest import PAYMENT_SETTINGS, ApiClient
 from tests.factories import OrderFactory
-from tests.test_concurrency import run_in_parallel
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
 
 COPIES = 20
 AUTH = "Basic " + base64.b64encode(f"Paycom:{PAYMENT_SETTINGS['payme']['KEY']}".encode()).decode()

@@ -1,49 +1,24 @@
-"""Invariants that must hold under parallel requests; real threads on PostgreSQL."""
+"""Accounts and the catalogue under parallel requests: token rotation, registration, lesson and
+section order, slugs and the stored catalogue total."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.db import connection, connections
-
 from django_coursehub.accounts.tokens import token_pair_for_user
+from django_coursehub.catalog import services
 from django_coursehub.catalog.models import Course, Lesson, Section
+from tests.concurrency.threads import THREADS, run_in_parallel
 from tests.conftest import ApiClient
-from tests.factories import CourseFactory, InstructorFactory, SectionFactory, UserFactory
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
-
-THREADS = 12
-
-
-def run_in_parallel(call: Callable[[int], Any], count: int = THREADS) -> list[Any]:
-    """Start ``count`` threads together and return what each ``call(i)`` returned."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = call(index)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.factories import (
+    CourseFactory,
+    DraftCourseFactory,
+    InstructorFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.test_catalog_totals import stored_total, true_total
 
 
 def test_parallel_refreshes_of_one_token_yield_exactly_one_new_pair():
@@ -124,3 +99,22 @@ def test_parallel_courses_with_one_title_get_distinct_slugs():
     assert [r.status_code for r in responses] == [201] * THREADS
     slugs = {r.json()["slug"] for r in responses}
     assert len(slugs) == THREADS
+
+
+def test_parallel_publishing_and_unpublishing_keep_the_total_exact():
+    owner = InstructorFactory()
+    courses = CourseFactory.create_batch(8, owner=owner) + DraftCourseFactory.create_batch(
+        8, owner=owner
+    )
+    services.catalogue_totals_refresh()
+    client = ApiClient(owner, raise_request_exception=False)
+
+    def flip(index: int) -> int:
+        course = courses[index]
+        publish = course.status != Course.Status.PUBLISHED
+        return client.patch(f"/api/courses/{course.pk}/", {"is_published": publish}).status_code
+
+    statuses = run_in_parallel(flip, count=len(courses))
+
+    assert set(statuses) == {200}
+    assert stored_total() == true_total() == 8

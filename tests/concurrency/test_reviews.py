@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import pytest
-from django.db import connection
-
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.reviews.models import Review
 from django_coursehub.reviews.services import review_create
+from tests.concurrency.threads import THREADS, run_in_parallel
 from tests.conftest import ApiClient
 from tests.factories import (
     CourseFactory,
@@ -21,16 +19,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.test_concurrency import THREADS, run_in_parallel
 from tests.test_reviews_services import stored_rating, true_rating
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
 
 LIST = "/api/reviews/"
 LEARNERS = 24

@@ -6,7 +6,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from django_coursehub.catalog.models import Lesson
@@ -15,6 +14,7 @@ from django_coursehub.certificates.models import Certificate
 from django_coursehub.learning import services as learning_services
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.signals import certificate_issued
+from tests.concurrency.threads import run_in_parallel
 from tests.conftest import ApiClient
 from tests.factories import (
     CourseFactory,
@@ -23,15 +23,6 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.test_concurrency import run_in_parallel
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
 
 
 @pytest.fixture

@@ -10,23 +10,14 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from django_coursehub.catalog.models import Course, Lesson
 from django_coursehub.learning import services
 from django_coursehub.learning.models import Enrollment, LessonProgress
 from django_coursehub.learning.selectors import progress_of
+from tests.concurrency.threads import run_in_parallel
 from tests.conftest import ApiClient
 from tests.factories import CourseFactory, LessonFactory, SectionFactory, UserFactory
-from tests.test_concurrency import run_in_parallel
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
 
 
 def client(user: Any = None) -> ApiClient:

@@ -11,22 +11,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.payments.models import ClickTransaction, Order
+from tests.concurrency.threads import run_in_parallel
 from tests.factories import OrderFactory
-from tests.test_concurrency import run_in_parallel
 from tests.test_payments_click import CLICK_TRANS_ID, complete, prepare, prepared
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
 
 CALLS = 20
 
