@@ -81,7 +81,8 @@ def tree(owner: Any) -> dict[str, Any]:
 WRONG_TYPES = [
     ("post", "/api/sections/", {"course": "str:{course}", "title": "String id"}),
     ("post", "/api/sections/", {"course": True, "title": "Boolean id"}),
-    ("post", "/api/sections/", {"course": 1.0, "title": "Float id"}),
+    # 2.0 is the integer 2 to JSON Schema (and accepted); a fraction is not an id.
+    ("post", "/api/sections/", {"course": 1.5, "title": "Fractional id"}),
     ("post", "/api/sections/", {"course": ["{course}"], "title": "List id"}),
     ("post", "/api/sections/", {"course": {"id": 1}, "title": "Object id"}),
     ("post", "/api/sections/", {"course": None, "title": "Null id"}),

@@ -194,9 +194,10 @@ LESSON_MOVE_TO_SECTION = Endpoint(
 LESSON_DELETE = Endpoint("lesson-delete", "delete", "/api/lessons/{lesson}/")
 
 PUBLIC = (200, 200, 200, 200, 200)
-OWNER_OR_STAFF_200 = (401, 403, 403, 200, 200)
-OWNER_OR_STAFF_201 = (401, 403, 403, 201, 201)
-OWNER_OR_STAFF_204 = (401, 403, 403, 204, 204)
+# To anyone who may not change the course, what they try to change does not exist.
+OWNER_OR_STAFF_200 = (401, 404, 404, 200, 200)
+OWNER_OR_STAFF_201 = (401, 404, 404, 201, 201)
+OWNER_OR_STAFF_204 = (401, 404, 404, 204, 204)
 
 PUBLISHED_ROWS = (
     #                     anon student other owner staff

@@ -125,6 +125,7 @@ def test_e002_unknown_keys_are_not_type_checked():
         ("PAGE_SIZE", 2.5),
         ("MAX_PAGE_SIZE", -1),
         ("LOGIN_FAILURE_LIMIT", None),
+        ("LOGIN_ACCOUNT_FAILURE_LIMIT", 0),
         ("LOGIN_FAILURE_WINDOW", 0),
         ("NUM_PROXIES", -1),
         ("NUM_PROXIES", False),

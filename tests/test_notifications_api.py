@@ -282,3 +282,15 @@ def test_anonymous_callers_get_401_everywhere(anon, method, path):
 
     assert getattr(anon, method)(path).status_code == 401
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
+
+
+def test_the_openapi_schema_lists_every_kind_and_no_other(db):
+    schema = ApiClient().get("/api/openapi.json").json()["components"]["schemas"]
+    kinds = set(Notification.Kind.values)
+
+    for email in (
+        schema["PreferencesIn"]["properties"]["email"],
+        schema["PreferencesOut"]["properties"]["email"],
+    ):
+        assert set(email["properties"]) == kinds
+        assert email["additionalProperties"] is False

@@ -82,6 +82,11 @@ def test_someone_elses_draft_is_a_json_404_like_an_unknown_course(client):
 
 
 def test_forbidden_action_is_a_json_403_with_a_code(client):
+    response = post_json(client, "/api/categories/", {"name": "Mine now"}, **bearer(UserFactory()))
+    assert_json_error(response, 403, "permission_denied")
+
+
+def test_changing_someone_elses_course_is_a_json_404_like_a_missing_one(client):
     course = CourseFactory()
     response = client.patch(
         f"/api/courses/{course.pk}/",
@@ -89,7 +94,7 @@ def test_forbidden_action_is_a_json_403_with_a_code(client):
         content_type="application/json",
         **bearer(UserFactory()),
     )
-    assert_json_error(response, 403, "permission_denied")
+    assert_json_error(response, 404, "not_found")
 
 
 def test_duplicate_registration_is_a_json_409_with_a_code(client):

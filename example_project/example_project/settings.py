@@ -3,6 +3,14 @@
 Made for trying the API on a laptop: DEBUG is on and the secret key is public. SQLite is used
 unless ``DATABASE_URL`` names a PostgreSQL database, e.g.
 ``DATABASE_URL=postgres://user:password@localhost:5432/coursehub``.
+
+Two environment variables exist for tests that run the demo site in a throwaway place
+(tests/browser does):
+
+- ``COURSEHUB_DEMO_DATA_DIR``: the folder for the SQLite database and the media files (rendered
+  certificates) instead of the example project's own folder;
+- ``COURSEHUB_DEMO_ACCESS_TOKEN_SECONDS``: the lifetime of JWT access tokens in seconds
+  (default 15 minutes), short to exercise a client's refresh path.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import django
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("COURSEHUB_DEMO_DATA_DIR") or BASE_DIR)
 
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY", "demo-only-insecure-key-3f9c1e7a5b2d4c6e8a0b1d3f5e7c9a2b4d6f8e0a"
@@ -105,7 +114,7 @@ DATABASES = {
     "default": (
         database_from_url(os.environ["DATABASE_URL"])
         if os.environ.get("DATABASE_URL")
-        else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "db.sqlite3"}
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -128,12 +137,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 
 # Where uploaded files and rendered certificate PDFs are kept.
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media"
 
 # django-ninja-jwt reads process environment variables named like its keys (ALGORITHM,
 # SIGNING_KEY, AUDIENCE...) for every key missing here, so every security-relevant key is set.
 NINJA_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        seconds=int(os.environ.get("COURSEHUB_DEMO_ACCESS_TOKEN_SECONDS") or 15 * 60)
+    ),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,

@@ -1,8 +1,8 @@
-"""The demo site's URLs: the course API under /api/, the admin, and a redirect to the API docs."""
+"""The demo site's URLs: the demo page at /, the course API under /api/, and the admin."""
 
 from django.contrib import admin
-from django.urls import path, reverse_lazy
-from django.views.generic import RedirectView
+from django.urls import path
+from django.views.generic import TemplateView
 from ninja import NinjaAPI
 
 from django_coursehub.api import router as coursehub_router
@@ -11,7 +11,8 @@ api = NinjaAPI(title="django-coursehub demo")
 api.add_router("/", coursehub_router)
 
 urlpatterns = [
-    path("", RedirectView.as_view(url=reverse_lazy("api-1.0.0:openapi-view")), name="home"),
+    # A static page that talks to the API like any frontend would (demo/static/demo/app.js).
+    path("", TemplateView.as_view(template_name="demo/index.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

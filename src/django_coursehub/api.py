@@ -8,12 +8,17 @@ that registers no handler still answers every failure with a JSON 4xx.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import connections
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from django_coursehub.accounts.api import router as accounts_router
 from django_coursehub.catalog.api import (
@@ -23,12 +28,24 @@ from django_coursehub.catalog.api import (
     sections_router,
 )
 from django_coursehub.certificates.api import router as certificates_router
-from django_coursehub.exceptions import CoursehubError, RequestTooLarge, Throttled
+from django_coursehub.exceptions import CoursehubError, RequestTooLarge, ServerError, Throttled
 from django_coursehub.learning.api import router as learning_router
 from django_coursehub.notifications.api import router as notifications_router
 from django_coursehub.payments.api import router as payments_router
 from django_coursehub.reviews.api import router as reviews_router
 from django_coursehub.wishlist.api import router as wishlist_router
+
+logger = logging.getLogger(__name__)
+
+#: Exceptions that Django or ninja already answer with a 4xx: not bugs, so left to them.
+CLIENT_ERRORS = (
+    Http404,
+    DjangoPermissionDenied,
+    SuspiciousOperation,
+    BadRequest,
+    HttpError,
+    NinjaValidationError,
+)
 
 
 def error_response(error: CoursehubError) -> JsonResponse:
@@ -41,8 +58,21 @@ def error_response(error: CoursehubError) -> JsonResponse:
     return response
 
 
+def _roll_back_request_transactions() -> None:
+    # Under ATOMIC_REQUESTS the view runs in a transaction that commits when a response is
+    # returned: a bug answered with a response must still undo what it half wrote.
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+            connection.set_rollback(True)
+
+
 def render_domain_errors(view_func: Callable[..., Any]) -> Callable[..., Any]:
-    """Operation decorator: a ``CoursehubError`` raised by a view becomes its JSON response."""
+    """Operation decorator: a ``CoursehubError`` raised by a view becomes its JSON response.
+
+    Any other exception is a bug: it is logged with its traceback and answered with a JSON 500
+    that reveals nothing about it, whatever ``DEBUG`` says (ninja would print the traceback in
+    the body under ``DEBUG``, and Django's HTML error page otherwise).
+    """
 
     @functools.wraps(view_func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -50,6 +80,12 @@ def render_domain_errors(view_func: Callable[..., Any]) -> Callable[..., Any]:
             return view_func(request, *args, **kwargs)
         except CoursehubError as error:
             return error_response(error)
+        except CLIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("Unexpected error in %s %s", request.method, request.path)
+            _roll_back_request_transactions()
+            return error_response(ServerError())
 
     return wrapper
 

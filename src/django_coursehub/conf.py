@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "COURSE_LANGUAGES": ["uz", "ru", "en"],
     "REGISTRATION_OPEN": True,
     "LOGIN_FAILURE_LIMIT": 5,
+    "LOGIN_ACCOUNT_FAILURE_LIMIT": 25,
     "LOGIN_FAILURE_WINDOW": 900,
     "THROTTLE_CACHE": "default",
     "NUM_PROXIES": 0,

@@ -82,6 +82,14 @@ class Throttled(CoursehubError):
         self.retry_after = retry_after
 
 
+class ServerError(CoursehubError):
+    """Not raised by services: the answer to an unexpected exception (a bug), which is logged."""
+
+    status_code = 500
+    code = "server_error"
+    default_message = _("Something went wrong on our side. Try again later.")
+
+
 class ProviderUnavailable(CoursehubError):
     """A payment provider could not be reached or refused our request; nothing was charged."""
 

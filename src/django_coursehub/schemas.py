@@ -7,16 +7,20 @@ from typing import Annotated, Any, TypeVar
 from django.utils.functional import Promise
 from ninja import Schema
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     GetPydanticSchema,
     ModelWrapValidatorHandler,
+    StringConstraints,
     model_validator,
 )
-from pydantic_core import CoreSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from django_coursehub.validators import WEB_URL_PATTERN
 
 # Primary keys are 64-bit; anything larger can only be unknown, and would overflow the database.
 MAX_ID = 2**63 - 1
@@ -28,9 +32,91 @@ def _reject_nul(value: str) -> str:
     return value
 
 
+#: What the OpenAPI schema says of a string without NUL characters.
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+class _NoNulValidator:
+    """Refuses NUL characters, and documents it as a ``pattern`` (when the string has none),
+    so that clients and fuzzers read the rule in the schema instead of finding it by a 422."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(_reject_nul, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.setdefault("pattern", NO_NUL_PATTERN)
+        return json_schema
+
+
 #: Refuses NUL characters, which PostgreSQL cannot store in text. Put it after the
-#: ``StringConstraints`` of every string a request body carries.
-NoNul = AfterValidator(_reject_nul)
+#: ``StringConstraints`` of every string a request carries.
+NoNul = _NoNulValidator()
+
+
+class OneOfSetting:
+    """Documents a string that must be one of the values of a list setting (``COURSEHUB``),
+    read when the OpenAPI schema is generated; the services validate the value."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        from django_coursehub.conf import app_settings
+
+        json_schema = handler(schema)
+        json_schema["enum"] = list(getattr(app_settings, self.setting))
+        return json_schema
+
+
+class OneOfSiteLanguages:
+    """Documents a language code that must be one of Django's ``LANGUAGES`` (or ``""``, none
+    chosen, when ``blank``), read when the OpenAPI schema is generated; the services validate
+    the value."""
+
+    def __init__(self, *, blank: bool = False) -> None:
+        self.blank = blank
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        from django.conf import settings
+
+        json_schema = handler(schema)
+        codes = [code for code, _name in settings.LANGUAGES]
+        json_schema["enum"] = ["", *codes] if self.blank else codes
+        return json_schema
+
+
+class DocumentedPattern:
+    """Documents the ``pattern`` of a string that a service checks (a 400 naming the field, as
+    for the rest of what Django's validators refuse), in place of the NUL-only one."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+#: An optional web address (a video, an attachment, an avatar), stored in a 500-character
+#: ``URLField``; the services check it with :func:`validators.validate_web_url`.
+WebUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    NoNul,
+    DocumentedPattern(WEB_URL_PATTERN),
+]
 
 
 def _not_nullable(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -55,12 +141,24 @@ def _render_lazy(value: Any) -> Any:
 #: A human-readable message; a lazy translation is rendered in the request's language.
 Message = Annotated[str, BeforeValidator(_render_lazy)]
 
+
+def _whole_float_to_int(value: Any) -> Any:
+    # JSON has a single number type: to JSON Schema (and to clients whose numbers are all
+    # floats) 3.0 is the integer 3. Strings and booleans are still refused by the strict int.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Put after the ``Field(strict=True)`` of every integer a JSON body carries.
+WholeNumber = BeforeValidator(_whole_float_to_int)
+
 #: An object id in a JSON body: a real integer (no ``true``, no ``"1"``), in range.
-BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WholeNumber]
 #: An object id in a path or query string (strings are parsed), in range.
 PathId = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: A 0-based position in an ordered list.
-Position = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+Position = Annotated[int, Field(strict=True, ge=0, le=1_000_000), WholeNumber]
 
 
 class InputSchema(Schema):

@@ -58,7 +58,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Any:
 @router.post(
     "/login/",
     auth=None,
-    response={200: TokenPairOut, **error_responses(401, 429)},
+    response={200: TokenPairOut, **error_responses(400, 401, 429)},
     summary="Log in with username (or e-mail) and password",
     url_name="coursehub-login",
 )
@@ -71,7 +71,7 @@ def login(request: HttpRequest, payload: LoginIn) -> Any:
 @router.post(
     "/refresh/",
     auth=None,
-    response={200: AccessOut, **error_responses(401)},
+    response={200: AccessOut, **error_responses(400, 401)},
     summary="Get a new access token (and a rotated refresh token when rotation is on)",
     url_name="coursehub-refresh",
 )
@@ -82,7 +82,7 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> Any:
 @router.post(
     "/logout/",
     auth=jwt_auth,
-    response={200: MessageOut, **error_responses(401, 403)},
+    response={200: MessageOut, **error_responses(400, 401, 403)},
     summary="Blacklist a refresh token",
     url_name="coursehub-logout",
 )

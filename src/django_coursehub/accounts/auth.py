@@ -49,3 +49,8 @@ class OptionalJWTAuth(JWTAuth):
 
 jwt_auth = JWTAuth()
 optional_jwt_auth = OptionalJWTAuth()
+
+#: ``openapi_extra`` of every operation behind ``optional_jwt_auth``: its OpenAPI security
+#: lists the empty requirement next to the bearer token, which is how OpenAPI says "a token is
+#: optional". django-ninja documents an auth class as required and has no flag for this.
+ANONYMOUS_ALLOWED: dict[str, Any] = {"security": [{}]}

@@ -7,7 +7,15 @@ from ninja import Schema
 from pydantic import Field, StringConstraints
 
 from django_coursehub.accounts.permissions import is_instructor
-from django_coursehub.schemas import InputSchema, NoNul, Omittable
+from django_coursehub.schemas import (
+    DocumentedPattern,
+    InputSchema,
+    NoNul,
+    Omittable,
+    OneOfSiteLanguages,
+    WebUrl,
+)
+from django_coursehub.validators import EMAIL_PATTERN
 
 # Django's password hashers cost the same for any length up to this; longer is an attack.
 MAX_PASSWORD_LENGTH = 4096
@@ -16,16 +24,25 @@ MAX_TOKEN_LENGTH = 4096
 Username = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150), NoNul
 ]
+#: Checked by the services with :func:`validators.validate_email_address`.
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+    NoNul,
+    DocumentedPattern(EMAIL_PATTERN),
 ]
 #: Taken as typed: leading and trailing spaces are part of a password.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH), NoNul]
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
 Headline = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
 Bio = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), NoNul]
-AvatarUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
-LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10), NoNul]
+#: One of Django's LANGUAGES, or "" for none (the site's default language).
+LanguageCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=10),
+    NoNul,
+    OneOfSiteLanguages(blank=True),
+]
 
 
 class RegisterIn(InputSchema):
@@ -74,7 +91,7 @@ class ProfileIn(InputSchema):
     email: Omittable[Email] = None
     headline: Omittable[Headline] = None
     bio: Omittable[Bio] = None
-    avatar_url: Omittable[AvatarUrl] = None
+    avatar_url: Omittable[WebUrl] = None
     preferred_language: Omittable[LanguageCode] = None
 
 

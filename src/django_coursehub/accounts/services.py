@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from ninja_jwt.exceptions import TokenError
@@ -33,6 +32,7 @@ from django_coursehub.exceptions import (
     NotAuthenticated,
     PermissionDenied,
 )
+from django_coursehub.validators import validate_email_address, validate_web_url
 
 USER_FIELDS = ("first_name", "last_name", "email")
 PROFILE_FIELDS = ("headline", "bio", "avatar_url", "preferred_language")
@@ -48,7 +48,7 @@ def _field_error(field: str, error: ValidationError) -> InvalidInput:
 
 def _validate_email(email: str) -> str:
     try:
-        validate_email(email)
+        validate_email_address(email)
     except ValidationError as error:
         raise _field_error("email", error) from error
     return email
@@ -106,34 +106,50 @@ def tokens_issue(*, user: Any) -> TokenPair:
     return token_pair_for_user(user)
 
 
+def _login_account(identifier: str) -> tuple[str, Any | None]:
+    """The username whose password a login with ``identifier`` checks, and that account's pk.
+
+    An exact username wins, so nobody can capture a login by taking someone's e-mail-shaped
+    username as their own e-mail address; then a unique e-mail address. The pk is None when no
+    account answers to the identifier.
+    """
+    user_model = get_user_model()
+    manager = user_model._default_manager
+    username_field = user_model.USERNAME_FIELD
+    exact = list(manager.filter(**{username_field: identifier}).values_list("pk", flat=True)[:1])
+    if exact:
+        return identifier, exact[0]
+    if "@" in identifier:
+        by_email = list(
+            manager.filter(email__iexact=identifier).values_list("pk", username_field)[:2]
+        )
+        if len(by_email) == 1:
+            return by_email[0][1], by_email[0][0]
+    # A case variant of a username fails with Django's backend, but might not with a host's
+    # case-insensitive one: it must count against the account, not get a counter of its own.
+    by_case = manager.filter(**{f"{username_field}__iexact": identifier})
+    similar = list(by_case.values_list("pk", flat=True)[:2])
+    return identifier, similar[0] if len(similar) == 1 else None
+
+
 def user_login(*, identifier: str, password: str, client_ip: str) -> TokenPair:
     """Check credentials (username or e-mail) and issue a token pair.
 
-    Failures are counted per identifier and client IP; past ``LOGIN_FAILURE_LIMIT`` within
+    Failures are counted per identifier and client IP (``LOGIN_FAILURE_LIMIT``) and per account
+    from all addresses together (``LOGIN_ACCOUNT_FAILURE_LIMIT``); past either limit within
     ``LOGIN_FAILURE_WINDOW`` seconds the login raises :class:`Throttled` without checking the
     password. Every failure gives the same message, whether or not the account exists.
     """
     identifier = unicodedata.normalize("NFKC", identifier)  # as Django's login form does
-    reserve_login_attempt(identifier, client_ip)
-    user_model = get_user_model()
-    username = identifier
-    # An exact username wins, so nobody can capture a login by taking someone's
-    # e-mail-shaped username as their own e-mail address.
-    username_exists = user_model._default_manager.filter(
-        **{user_model.USERNAME_FIELD: identifier}
-    ).exists()
-    if "@" in identifier and not username_exists:
-        matches = list(
-            get_user_model()
-            ._default_manager.filter(email__iexact=identifier)[:2]
-            .values_list(get_user_model().USERNAME_FIELD, flat=True)
-        )
-        if len(matches) == 1:
-            username = matches[0]
+    username, account_pk = _login_account(identifier)
+    # An unknown identifier is limited under its own name, exactly like an account, so the
+    # limits reveal nothing about which accounts exist.
+    account = f"user:{account_pk}" if account_pk is not None else f"name:{identifier.casefold()}"
+    reserve_login_attempt(identifier, client_ip, account=account)
     user = authenticate(username=username, password=password)
     if user is None:
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
-    reset_login_failures(identifier, client_ip)
+    reset_login_failures(identifier, client_ip, account=account)
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(type(user), user)  # the user's class is the sender Django sends
     return token_pair_for_user(user)
@@ -203,10 +219,10 @@ def password_change(
     be used to find the password.
     """
     throttle_key = f"password-change:{user.pk}"
-    reserve_login_attempt(throttle_key, client_ip)
+    reserve_login_attempt(throttle_key, client_ip, account=throttle_key)
     if not user.check_password(old_password):
         raise InvalidInput(errors={"old_password": [str(_("The current password is wrong."))]})
-    reset_login_failures(throttle_key, client_ip)
+    reset_login_failures(throttle_key, client_ip, account=throttle_key)
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as error:
@@ -223,7 +239,7 @@ def _validate_profile_changes(user: Any, changes: dict[str, Any]) -> None:
             raise Conflict(ACCOUNT_EXISTS, code="account_exists")
     if changes.get("avatar_url"):
         try:
-            URLValidator(schemes=["http", "https"])(changes["avatar_url"])
+            validate_web_url(changes["avatar_url"])
         except ValidationError as error:
             raise _field_error("avatar_url", error) from error
     language = changes.get("preferred_language")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from django_coursehub.accounts.auth import (
+    ANONYMOUS_ALLOWED,
     AuthenticatedRequest,
     OptionalAuthRequest,
     jwt_auth,
@@ -60,11 +61,14 @@ def _require_staff(user: Any) -> None:
         raise PermissionDenied(_("Only staff can manage categories."))
 
 
-def _manageable(user: Any, course: Course) -> Course:
-    if not can_view_course(user, course):
-        raise NotFound(selectors.COURSE_NOT_FOUND)
+def _manageable(
+    user: Any, course: Course, *, not_found: Any = selectors.COURSE_NOT_FOUND
+) -> Course:
+    """The course, if ``user`` may change it. Anyone else gets the answer for a missing id
+    (``not_found`` names what the request addressed), so a probe learns nothing about objects
+    it may not change (OWASP API1)."""
     if not can_manage_course(user, course):
-        raise PermissionDenied(_("Only the course's instructor or staff can change it."))
+        raise NotFound(not_found)
     return course
 
 
@@ -81,6 +85,7 @@ def _with_body_visibility(user: Any, course: Course, lessons: list[Lesson]) -> l
 @categories_router.get(
     "/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: Page[CategoryOut], **READ_ERRORS},
     summary="List categories with their number of published courses",
     url_name="coursehub-category-list",
@@ -92,6 +97,7 @@ def category_list(request: OptionalAuthRequest, page: Query[PageParams]) -> Any:
 @categories_router.get(
     "/{category_id}/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: CategoryOut, **READ_ERRORS},
     summary="One category",
     url_name="coursehub-category-detail",
@@ -167,6 +173,7 @@ def category_delete(request: AuthenticatedRequest, category_id: PathId) -> Any:
 @courses_router.get(
     "/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: CoursePage, **READ_ERRORS},
     summary="List, filter and search published courses",
     description="Filters combine (AND). Unknown or invalid values are a 400 or 422 naming the "
@@ -195,6 +202,7 @@ def course_list(
 @courses_router.get(
     "/{course_id}/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: CourseDetailForViewer, **READ_ERRORS},
     summary="One course with its ordered sections and lessons",
     url_name="coursehub-course-detail",
@@ -281,13 +289,14 @@ def course_delete(request: AuthenticatedRequest, course_id: PathId) -> Any:
 def _visible_section(user: Any, section_id: int) -> Any:
     section = selectors.section_get(section_id=section_id)
     if not can_view_course(user, section.course):
-        raise NotFound(_("Section not found."))
+        raise NotFound(selectors.SECTION_NOT_FOUND)
     return section
 
 
 @sections_router.get(
     "/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: Page[SectionOut], **READ_ERRORS},
     summary="A course's sections in order",
     url_name="coursehub-section-list",
@@ -300,6 +309,7 @@ def section_list(request: OptionalAuthRequest, course: PathId, page: Query[PageP
 @sections_router.get(
     "/{section_id}/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: SectionDetail, **READ_ERRORS},
     summary="One section with its ordered lessons",
     url_name="coursehub-section-detail",
@@ -325,7 +335,7 @@ def section_create(request: AuthenticatedRequest, payload: SectionIn) -> Any:
 
 def _section_update(request: AuthenticatedRequest, section_id: int, changes: dict[str, Any]) -> Any:
     section = _visible_section(request.auth, section_id)
-    _manageable(request.auth, section.course)
+    _manageable(request.auth, section.course, not_found=selectors.SECTION_NOT_FOUND)
     section = services.section_update(section=section, changes=changes)
     return selectors.section_with_lessons(section=section)
 
@@ -363,7 +373,7 @@ def section_partial_update(
 )
 def section_move(request: AuthenticatedRequest, section_id: PathId, payload: MoveIn) -> Any:
     section = _visible_section(request.auth, section_id)
-    _manageable(request.auth, section.course)
+    _manageable(request.auth, section.course, not_found=selectors.SECTION_NOT_FOUND)
     section = services.section_move(section=section, position=payload.position)
     return selectors.section_with_lessons(section=section)
 
@@ -377,7 +387,7 @@ def section_move(request: AuthenticatedRequest, section_id: PathId, payload: Mov
 )
 def section_delete(request: AuthenticatedRequest, section_id: PathId) -> Any:
     section = _visible_section(request.auth, section_id)
-    _manageable(request.auth, section.course)
+    _manageable(request.auth, section.course, not_found=selectors.SECTION_NOT_FOUND)
     services.section_delete(section=section)
     return Status(204, None)
 
@@ -388,13 +398,14 @@ def section_delete(request: AuthenticatedRequest, section_id: PathId) -> Any:
 def _visible_lesson(user: Any, lesson_id: int) -> Lesson:
     lesson = selectors.lesson_get(lesson_id=lesson_id)
     if not can_view_course(user, lesson.course):
-        raise NotFound(_("Lesson not found."))
+        raise NotFound(selectors.LESSON_NOT_FOUND)
     return _with_body_visibility(user, lesson.course, [lesson])[0]
 
 
 @lessons_router.get(
     "/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: Page[LessonOut], **READ_ERRORS},
     summary="Lessons of a section or a course, in order",
     description="Pass `section` or `course`. Locked lessons carry no content or URLs.",
@@ -425,6 +436,7 @@ def lesson_list(
 @lessons_router.get(
     "/{lesson_id}/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: LessonOut, **READ_ERRORS},
     summary="One lesson (its content only for learners, the owner, staff, or previews)",
     url_name="coursehub-lesson-detail",
@@ -442,7 +454,7 @@ def lesson_detail(request: OptionalAuthRequest, lesson_id: PathId) -> Any:
 )
 def lesson_create(request: AuthenticatedRequest, payload: LessonIn) -> Any:
     section = _visible_section(request.auth, payload.section)
-    _manageable(request.auth, section.course)
+    _manageable(request.auth, section.course, not_found=selectors.SECTION_NOT_FOUND)
     fields = payload.dict(exclude={"section"})
     lesson = services.lesson_create(section=section, **fields)
     return Status(201, _visible_lesson(request.auth, lesson.pk))
@@ -450,7 +462,7 @@ def lesson_create(request: AuthenticatedRequest, payload: LessonIn) -> Any:
 
 def _lesson_update(request: AuthenticatedRequest, lesson_id: int, changes: dict[str, Any]) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
-    _manageable(request.auth, lesson.course)
+    _manageable(request.auth, lesson.course, not_found=selectors.LESSON_NOT_FOUND)
     services.lesson_update(lesson=lesson, changes=changes)
     return _visible_lesson(request.auth, lesson_id)
 
@@ -488,10 +500,10 @@ def lesson_partial_update(
 )
 def lesson_move(request: AuthenticatedRequest, lesson_id: PathId, payload: LessonMoveIn) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
-    _manageable(request.auth, lesson.course)
+    _manageable(request.auth, lesson.course, not_found=selectors.LESSON_NOT_FOUND)
     target = None
     if payload.section is not None:
-        target = selectors.section_get(section_id=payload.section)
+        target = _visible_section(request.auth, payload.section)
     services.lesson_move(lesson=lesson, position=payload.position, section=target)
     return _visible_lesson(request.auth, lesson_id)
 
@@ -505,6 +517,6 @@ def lesson_move(request: AuthenticatedRequest, lesson_id: PathId, payload: Lesso
 )
 def lesson_delete(request: AuthenticatedRequest, lesson_id: PathId) -> Any:
     lesson = _visible_lesson(request.auth, lesson_id)
-    _manageable(request.auth, lesson.course)
+    _manageable(request.auth, lesson.course, not_found=selectors.LESSON_NOT_FOUND)
     services.lesson_delete(lesson=lesson)
     return Status(204, None)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -10,25 +11,92 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from django_coursehub.catalog.models import Course, Lesson
 from django_coursehub.catalog.selectors import course_card_of
 from django_coursehub.pagination import Page
-from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, Position, UserRef
+from django_coursehub.schemas import (
+    BodyId,
+    InputSchema,
+    NoNul,
+    Omittable,
+    OneOfSetting,
+    Position,
+    UserRef,
+    WebUrl,
+    WholeNumber,
+)
 
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[-\w]+$")]
 CourseSlug = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[-\w]+$")]
+
+
+class PlainDecimal:
+    """A decimal written as a whole JSON number or as a string of plain digits matching
+    ``pattern`` (no sign, exponent, spaces or digit separators); documents both.
+
+    A JSON number with a fraction is refused: a float cannot say "99.90" exactly, and JSON
+    Schema cannot state "at most 2 decimals" of one, so amounts with decimals are strings.
+    """
+
+    def __init__(self, *, pattern: str, maximum: int) -> None:
+        self.pattern = re.compile(pattern)
+        self.maximum = maximum
+
+    def _plain(self, value: Any) -> Any:
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError('A number with decimals is written as a string, such as "4.50".')
+            return int(value)
+        if isinstance(value, str) and self.pattern.fullmatch(value) is None:
+            raise ValueError(
+                'A number is written in plain digits, with up to 2 decimals, such as "4.50".'
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self._plain, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        for branch in json_schema.get("anyOf", []):
+            if branch.get("type") == "number":
+                branch.update(type="integer", minimum=0, maximum=self.maximum)
+            elif branch.get("type") == "string":
+                branch["pattern"] = self.pattern.pattern
+        return json_schema
+
+
+#: A price: 0 to 9,999,999,999.99, what ``Course.price`` (12 digits, 2 of them decimals)
+#: stores; a whole JSON number or a string (``"150000"``, ``"99.90"``).
 Price = Annotated[
-    Decimal, Field(strict=False, ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)
+    Decimal,
+    Field(
+        strict=False,
+        ge=0,
+        le=Decimal("9999999999.99"),
+        max_digits=12,
+        decimal_places=2,
+        allow_inf_nan=False,
+    ),
+    PlainDecimal(pattern=r"^[0-9]{1,10}(?:\.[0-9]{1,2})?$", maximum=9999999999),
 ]
 Level = Literal["beginner", "intermediate", "advanced", "all"]
 LessonKind = Literal["video", "text", "file"]
-Duration = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+Duration = Annotated[int, Field(strict=True, ge=0, le=10_000_000), WholeNumber]
 StrictBool = Annotated[bool, Field(strict=True)]
 Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
@@ -45,12 +113,17 @@ CategoryIdOrSlug = Annotated[
 ShortDescription = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), NoNul]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50000), NoNul]
 Currency = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=3), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=3),
+    NoNul,
+    OneOfSetting("CURRENCIES"),
 ]
 LanguageCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10),
+    NoNul,
+    OneOfSetting("COURSE_LANGUAGES"),
 ]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NoNul]
 #: Lesson content is stored exactly as sent: its whitespace is not stripped.
 LessonContent = Annotated[str, StringConstraints(max_length=200000), NoNul]
 
@@ -281,8 +354,8 @@ class LessonIn(InputSchema):
     section: BodyId
     title: Title
     kind: LessonKind = "text"
-    video_url: Url = ""
-    attachment_url: Url = ""
+    video_url: WebUrl = ""
+    attachment_url: WebUrl = ""
     content: LessonContent = ""
     duration: Duration = 0
     is_preview: StrictBool = False
@@ -292,8 +365,8 @@ class LessonIn(InputSchema):
 class LessonPatch(InputSchema):
     title: Omittable[Title] = None
     kind: Omittable[LessonKind] = None
-    video_url: Omittable[Url] = None
-    attachment_url: Omittable[Url] = None
+    video_url: Omittable[WebUrl] = None
+    attachment_url: Omittable[WebUrl] = None
     content: Omittable[LessonContent] = None
     duration: Omittable[Duration] = None
     is_preview: Omittable[StrictBool] = None
@@ -308,7 +381,12 @@ class LessonPut(LessonPatch):
 
 
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoNul]
-Rating = Annotated[Decimal, Field(ge=0, le=5, max_digits=3, decimal_places=2, allow_inf_nan=False)]
+#: An average rating, 0 to 5 with up to 2 decimals (``4``, ``"4.25"``).
+Rating = Annotated[
+    Decimal,
+    Field(ge=0, le=5, max_digits=3, decimal_places=2, allow_inf_nan=False),
+    PlainDecimal(pattern=r"^(?:[0-4](?:\.[0-9]{1,2})?|5(?:\.00?)?)$", maximum=5),
+]
 Ordering = Literal["relevance", "newest", "popular", "rating", "price", "-price", "title"]
 
 

@@ -30,6 +30,8 @@ from django_coursehub.exceptions import InvalidInput, NotFound
 from django_coursehub.schemas import MAX_ID
 
 COURSE_NOT_FOUND = _("Course not found.")
+SECTION_NOT_FOUND = _("Section not found.")
+LESSON_NOT_FOUND = _("Lesson not found.")
 
 
 def category_list() -> QuerySet[Category]:
@@ -482,7 +484,7 @@ def section_get(*, section_id: int) -> Section:
     try:
         return Section.objects.select_related("course__owner").get(pk=section_id)
     except Section.DoesNotExist as error:
-        raise NotFound(_("Section not found.")) from error
+        raise NotFound(SECTION_NOT_FOUND) from error
 
 
 def section_with_lessons(*, section: Section) -> Section:
@@ -501,4 +503,4 @@ def lesson_get(*, lesson_id: int) -> Lesson:
     try:
         return Lesson.objects.select_related("course__owner", "section").get(pk=lesson_id)
     except Lesson.DoesNotExist as error:
-        raise NotFound(_("Lesson not found.")) from error
+        raise NotFound(LESSON_NOT_FOUND) from error

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django_coursehub.catalog import search
 from django_coursehub.catalog.models import CatalogueTotals, Category, Course, Lesson, Section
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
+from django_coursehub.validators import validate_web_url
 
 COURSE_FIELDS = (
     "title",
@@ -294,11 +294,10 @@ def section_delete(*, section: Section) -> None:
 
 
 def _validate_lesson(changes: dict[str, Any]) -> None:
-    validate_url = URLValidator(schemes=["http", "https"])
     for name in ("video_url", "attachment_url"):
         if changes.get(name):
             try:
-                validate_url(changes[name])
+                validate_web_url(changes[name])
             except ValidationError as error:
                 raise _invalid(name, error.messages[0]) from error
 

@@ -8,7 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
-from django_coursehub.accounts.auth import AuthenticatedRequest, jwt_auth, optional_jwt_auth
+from django_coursehub.accounts.auth import (
+    ANONYMOUS_ALLOWED,
+    AuthenticatedRequest,
+    jwt_auth,
+    optional_jwt_auth,
+)
 from django_coursehub.certificates import selectors, services
 from django_coursehub.certificates.models import Certificate
 from django_coursehub.certificates.schemas import CertificateOut
@@ -74,6 +79,7 @@ def certificate_list(request: AuthenticatedRequest, page: Query[PageParams]) -> 
 @router.get(
     "/{code}/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: CertificateOut, 401: ErrorOut, 404: ErrorOut},
     summary="Verify a certificate by its code (public)",
     description=(
@@ -96,12 +102,13 @@ def certificate_detail(request: HttpRequest, code: str) -> Any:
         "A revoked certificate answers 410 with code `certificate_revoked`."
     ),
     openapi_extra={
+        **ANONYMOUS_ALLOWED,
         "responses": {
             200: {
                 "description": "The certificate.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
-        }
+        },
     },
     url_name=PDF,
 )

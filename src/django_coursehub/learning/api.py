@@ -9,7 +9,7 @@ from django_coursehub.accounts.auth import AuthenticatedRequest, jwt_auth
 from django_coursehub.catalog import selectors as catalog_selectors
 from django_coursehub.catalog.models import Lesson
 from django_coursehub.catalog.permissions import can_manage_course, can_view_course
-from django_coursehub.exceptions import NotFound, PermissionDenied
+from django_coursehub.exceptions import NotFound
 from django_coursehub.learning import selectors, services
 from django_coursehub.learning.models import LessonProgress
 from django_coursehub.learning.schemas import (
@@ -133,7 +133,7 @@ def lesson_complete(request: AuthenticatedRequest, lesson_id: PathId) -> Any:
 
 @router.post(
     "/position/{lesson_id}/",
-    response={200: LessonProgressOut, **error_responses(401, 403, 404)},
+    response={200: LessonProgressOut, **error_responses(400, 401, 403, 404)},
     summary="Remember where I stopped in a lesson's video",
     url_name="coursehub-enrollment-position",
 )
@@ -159,7 +159,7 @@ def enrollment_cancel(request: AuthenticatedRequest, enrollment_id: PathId) -> A
 
 @router.get(
     "/course/{course_id}/",
-    response={200: Page[CourseEnrollmentOut], **error_responses(400, 401, 403, 404)},
+    response={200: Page[CourseEnrollmentOut], **error_responses(400, 401, 404)},
     summary="The learners of my course, with their progress (owner or staff)",
     url_name="coursehub-enrollment-course-list",
 )
@@ -168,5 +168,6 @@ def course_enrollments(
 ) -> Any:
     course = catalog_selectors.course_get_visible(user=request.auth, course_id=course_id)
     if not can_manage_course(request.auth, course):
-        raise PermissionDenied(_("Only the course's instructor or staff can see its learners."))
+        # Other people's progress: answered like a course that does not exist (OWASP API1).
+        raise NotFound(catalog_selectors.COURSE_NOT_FOUND)
     return paginate(selectors.course_enrollments(course=course), page)

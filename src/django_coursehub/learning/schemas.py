@@ -8,7 +8,7 @@ from pydantic import Field
 
 from django_coursehub.catalog.schemas import CourseDetail, CourseListItem
 from django_coursehub.learning.selectors import progress_of
-from django_coursehub.schemas import BodyId, InputSchema, UserRef
+from django_coursehub.schemas import BodyId, InputSchema, UserRef, WholeNumber
 
 EnrollmentStatus = Literal["active", "completed", "cancelled", "refunded"]
 
@@ -18,7 +18,7 @@ class EnrollIn(InputSchema):
 
 
 class PositionIn(InputSchema):
-    position_seconds: Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+    position_seconds: Annotated[int, Field(strict=True, ge=0, le=10_000_000), WholeNumber]
 
 
 class EnrollmentFilters(Schema):

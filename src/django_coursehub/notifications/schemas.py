@@ -1,11 +1,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, GetJsonSchemaHandler, StrictBool
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from django_coursehub.notifications.models import Notification
 from django_coursehub.schemas import InputSchema
+
+
+class _PerKind:
+    """Documents a ``{kind: bool}`` object with the notification kinds as its only properties,
+    every one of them (``every``) or any of them."""
+
+    def __init__(self, *, every: bool) -> None:
+        self.every = every
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        kinds = list(Notification.Kind.values)
+        json_schema["properties"] = {kind: {"type": "boolean"} for kind in kinds}
+        json_schema["additionalProperties"] = False
+        if self.every:
+            json_schema["required"] = kinds
+        return json_schema
 
 
 class NotificationCourseOut(Schema):
@@ -46,11 +69,17 @@ class MarkedOut(Schema):
 
 
 class PreferencesOut(Schema):
-    email: dict[str, bool] = Field(description="Each kind: is it e-mailed?")
-    in_app: dict[str, bool] = Field(description="Each kind: shown in the app (always).")
+    email: Annotated[dict[str, bool], _PerKind(every=True)] = Field(
+        description="Each kind: is it e-mailed?"
+    )
+    in_app: Annotated[dict[str, bool], _PerKind(every=True)] = Field(
+        description="Each kind: shown in the app (always)."
+    )
 
 
 class PreferencesIn(InputSchema):
-    email: dict[str, StrictBool] = Field(
+    # A kind outside Notification.Kind is refused by the service (400 `unknown_kind`, naming
+    # it), like the other values the schema lists but only the service checks.
+    email: Annotated[dict[str, StrictBool], _PerKind(every=False)] = Field(
         description="Kinds to change, each `true` or `false`; kinds left out keep their choice."
     )

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from django_coursehub.accounts.auth import (
+    ANONYMOUS_ALLOWED,
     AuthenticatedRequest,
     OptionalAuthRequest,
     jwt_auth,
     optional_jwt_auth,
 )
 from django_coursehub.catalog import selectors as catalog_selectors
-from django_coursehub.exceptions import PermissionDenied
+from django_coursehub.exceptions import NotFound
 from django_coursehub.pagination import Page, PageParams, paginate
 from django_coursehub.reviews import selectors, services
 from django_coursehub.reviews.schemas import ReviewFilters, ReviewIn, ReviewOut, ReviewUpdateIn
@@ -24,6 +24,7 @@ router = Router(tags=["reviews"])
 @router.get(
     "/",
     auth=optional_jwt_auth,
+    openapi_extra=ANONYMOUS_ALLOWED,
     response={200: Page[ReviewOut], **error_responses(400, 401, 404)},
     summary="Reviews, newest first (optionally of one course)",
     url_name="coursehub-review-list",
@@ -54,7 +55,7 @@ def review_create(request: AuthenticatedRequest, payload: ReviewIn) -> Any:
 def _own_review(request: AuthenticatedRequest, review_id: int) -> Any:
     review = selectors.review_get(review_id=review_id)
     if review.user_id != request.auth.pk:
-        raise PermissionDenied(_("Only the author can edit a review."))
+        raise NotFound(selectors.REVIEW_NOT_FOUND)
     return review
 
 
@@ -67,7 +68,7 @@ def _review_update(request: AuthenticatedRequest, review_id: int, payload: Revie
 @router.put(
     "/{review_id}/",
     auth=jwt_auth,
-    response={200: ReviewOut, **error_responses(400, 401, 403, 404)},
+    response={200: ReviewOut, **error_responses(400, 401, 404)},
     summary="Edit my review",
     url_name="coursehub-review-put",
 )
@@ -80,7 +81,7 @@ def review_replace(
 @router.patch(
     "/{review_id}/",
     auth=jwt_auth,
-    response={200: ReviewOut, **error_responses(400, 401, 403, 404)},
+    response={200: ReviewOut, **error_responses(400, 401, 404)},
     summary="Edit part of my review",
     url_name="coursehub-review-patch",
 )
@@ -93,13 +94,13 @@ def review_partial_update(
 @router.delete(
     "/{review_id}/",
     auth=jwt_auth,
-    response={204: None, **error_responses(401, 403, 404)},
+    response={204: None, **error_responses(401, 404)},
     summary="Delete a review (its author or staff)",
     url_name="coursehub-review-delete",
 )
 def review_delete(request: AuthenticatedRequest, review_id: PathId) -> Any:
     review = selectors.review_get(review_id=review_id)
     if review.user_id != request.auth.pk and not getattr(request.auth, "is_staff", False):
-        raise PermissionDenied(_("Only the author or staff can delete a review."))
+        raise NotFound(selectors.REVIEW_NOT_FOUND)
     services.review_delete(review=review)
     return Status(204, None)

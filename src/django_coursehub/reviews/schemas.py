@@ -6,9 +6,17 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from django_coursehub.schemas import BodyId, InputSchema, NoNul, Omittable, PathId, UserRef
+from django_coursehub.schemas import (
+    BodyId,
+    InputSchema,
+    NoNul,
+    Omittable,
+    PathId,
+    UserRef,
+    WholeNumber,
+)
 
-Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
+Rating = Annotated[int, Field(strict=True, ge=1, le=5), WholeNumber]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), NoNul]
 
 

@@ -7,6 +7,10 @@ from django_coursehub.catalog.models import Course
 from django_coursehub.exceptions import NotFound
 from django_coursehub.reviews.models import Review
 
+#: Also the answer for someone else's review that the caller may not change: "not yours" and
+#: "not there" look the same.
+REVIEW_NOT_FOUND = _("Review not found.")
+
 
 def review_list(*, course_id: int | None = None) -> QuerySet[Review]:
     """Reviews of published courses (or of one course), newest first."""
@@ -22,4 +26,4 @@ def review_get(*, review_id: int) -> Review:
     try:
         return Review.objects.select_related("user", "course").get(pk=review_id)
     except Review.DoesNotExist as error:
-        raise NotFound(_("Review not found.")) from error
+        raise NotFound(REVIEW_NOT_FOUND) from error

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             host, _, port = options["addrport"].rpartition(":")
             base = f"http://{host or '127.0.0.1'}:{port}"
             self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS(f"Demo page:   {base}/"))
             self.stdout.write(self.style.SUCCESS(f"Swagger UI:  {base}/api/docs"))
             self.stdout.write(self.style.SUCCESS(f"Admin:       {base}/admin/"))
             self.stdout.write("")

@@ -1,0 +1,339 @@
+"""The demo page, driven in headless Chromium against the example project and its real API.
+
+A learner finds a course, registers, enrolls, completes every lesson, reviews the course,
+downloads the certificate and reads the notifications; the page speaks Uzbek and Russian with
+the API's own messages; and it fits a phone's screen. Screenshots of the key steps are written
+to ``browser-screenshots/`` (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import ACCESS_TOKEN_SECONDS
+
+# Playwright is imported lazily (in the fixtures) so that a machine without it skips the tests.
+
+NAME = "Oʻgʻiloy Gʻaniyeva"  # with U+02BB, as Uzbek Latin writes oʻ and gʻ
+PASSWORD = "Toshkent-2026!"
+
+
+class Traffic:
+    """The page's API calls, in order, as (method, path with query, status)."""
+
+    def __init__(self, page: Any) -> None:
+        self.calls: list[tuple[str, str, int]] = []
+        page.on("response", self._record)
+
+    def _record(self, response: Any) -> None:
+        parts = urlsplit(response.url)
+        if parts.path.startswith("/api/"):
+            path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+            self.calls.append((response.request.method, path, response.status))
+
+
+@pytest.fixture
+def new_page(browser: Any, screenshots: Path) -> Iterator[Callable[..., Any]]:
+    """``new_page(**context_options)``: a page in a fresh context, failing on script errors."""
+    contexts: list[Any] = []
+    script_errors: list[str] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(
+            **{
+                "viewport": {"width": 1280, "height": 900},
+                "locale": "en-GB",
+                # No animations: screenshots show the progress bar where it ends.
+                "reduced_motion": "reduce",
+                **options,
+            }
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert script_errors == []
+
+
+def shoot(page: Any, folder: Path, name: str) -> None:
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def message(page: Any) -> Any:
+    return page.get_by_test_id("message")
+
+
+def settled(page: Any) -> None:
+    """Wait until the page has rendered what it was loading, so a form is not replaced later."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("main[aria-busy]")).to_have_count(0)
+
+
+def search(page: Any, words: str) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("nav-catalogue").click()
+    settled(page)
+    page.get_by_test_id("search-input").fill(words)
+    page.get_by_test_id("search-button").click()
+    # The results of these words, not the list that was there before.
+    expect(page.get_by_test_id("course-count")).to_have_attribute("data-query", words)
+
+
+def log_in(page: Any, username: str, password: str) -> None:
+    settled(page)
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+
+
+def test_a_new_learner_goes_from_the_catalogue_to_a_certificate(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    page = new_page(accept_downloads=True)
+    traffic = Traffic(page)
+    username = f"ogiloy-{uuid.uuid4().hex[:6]}"
+
+    # The catalogue, with the links to the API docs and the admin.
+    page.goto(f"{demo_site}/")
+    expect(page.get_by_test_id("course-count")).to_have_attribute("data-count", "6")
+    expect(page.get_by_test_id("course-card")).to_have_count(6)
+    expect(page.get_by_test_id("link-api-docs")).to_have_attribute("href", "/api/docs")
+    expect(page.get_by_test_id("link-admin")).to_have_attribute("href", "/admin/")
+    shoot(page, screenshots, "01-catalogue")
+
+    # Searching asks the API (?q=) and shows what it found.
+    search(page, "figma")
+    expect(page.get_by_test_id("course-card")).to_have_count(1)
+    expect(page.get_by_test_id("course-link")).to_have_text("Figma bilan UI dizayn")
+    assert ("GET", "/api/courses/?page_size=50&q=figma", 200) in traffic.calls
+    shoot(page, screenshots, "02-search")
+
+    # The course's outline, as anybody sees it.
+    page.get_by_test_id("course-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Figma bilan UI dizayn")
+    expect(page.get_by_test_id("outline-section")).to_have_count(2)
+    expect(page.get_by_test_id("lesson-link")).to_have_count(5)
+    shoot(page, screenshots, "03-course")
+
+    # Registering: the API's validation messages first, then an account and a session.
+    page.get_by_test_id("enroll-login").click()
+    page.get_by_test_id("register-username").fill(username)
+    page.get_by_test_id("register-email").fill(f"{username}@example.com")
+    page.get_by_test_id("register-password").fill("1234")
+    page.get_by_test_id("register-first_name").fill("Oʻgʻiloy")
+    page.get_by_test_id("register-last_name").fill("Gʻaniyeva")
+    page.get_by_test_id("register-submit").click()
+    expect(message(page)).to_contain_text("This password is too short")
+    shoot(page, screenshots, "04-register-error")
+    page.get_by_test_id("register-password").fill(PASSWORD)
+    page.get_by_test_id("register-submit").click()
+    expect(message(page)).to_have_text(f"Your account is ready, {NAME}. You are logged in.")
+    expect(page.get_by_test_id("session-user")).to_have_text(username)
+    # Back on the course the user came from.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Figma bilan UI dizayn")
+
+    # Logging out blacklists the refresh token the page held.
+    page.get_by_test_id("nav-account").click()
+    expect(page.get_by_test_id("profile-name")).to_have_text(NAME)
+    with page.expect_request("**/api/auth/logout/") as logout:
+        page.get_by_test_id("logout-button").click()
+    expect(message(page)).to_have_text("You are logged out.")
+    expect(page.get_by_test_id("session-user")).to_have_text("Log in")
+    old_refresh = logout.value.post_data_json["refresh"]
+    refused = page.request.post(f"{demo_site}/api/auth/refresh/", data={"refresh": old_refresh})
+    assert refused.status == 401
+
+    # A wrong password shows the API's message; the right one logs in.
+    log_in(page, username, "not-my-password")
+    expect(message(page)).to_have_text("Unable to log in with the provided credentials.")
+    log_in(page, username, PASSWORD)
+    expect(message(page)).to_have_text(f"Welcome, {NAME}!")
+
+    # Enrolling in the free course.
+    search(page, "figma")
+    page.get_by_test_id("course-link").click()
+    page.get_by_test_id("enroll-button").click()
+    expect(message(page)).to_have_text("You are enrolled. Enjoy the course!")
+    expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "0")
+    expect(page.get_by_test_id("unread-badge")).to_have_attribute("data-count", "1")
+    shoot(page, screenshots, "05-enrolled")
+
+    # Every lesson, completed in turn: the bar follows the API's answers to 100%.
+    page.get_by_test_id("continue-link").click()
+    for step, percent in enumerate([20, 40, 60, 80, 100], start=1):
+        expect(page.get_by_test_id("lesson-body")).to_be_visible()
+        expect(page.get_by_test_id("complete-button")).to_have_attribute("data-completed", "false")
+        page.get_by_test_id("complete-button").click()
+        expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", str(percent))
+        expect(page.get_by_test_id("complete-button")).to_have_text("Completed ✓")
+        if step == 1:
+            shoot(page, screenshots, "06-lesson")
+        if percent < 100:
+            page.get_by_test_id("next-lesson").click()
+    expect(page.get_by_test_id("progress-text")).to_have_text("5 of 5 lessons completed · 100%")
+    expect(page.get_by_test_id("course-complete")).to_be_visible()
+    shoot(page, screenshots, "07-course-complete")
+
+    # A review of the course, shown in its list at once.
+    page.get_by_test_id("back-to-course").click()
+    expect(page.locator("[data-testid=lesson-row][data-completed=true]")).to_have_count(5)
+    page.get_by_test_id("review-rating").select_option("5")
+    comment = "Juda foydali kurs, rahmat! Auto layout boʻlimi ayniqsa yoqdi."
+    page.get_by_test_id("review-comment").fill(comment)
+    page.get_by_test_id("review-submit").click()
+    expect(message(page)).to_have_text("Thank you! Your review is published.")
+    expect(page.get_by_test_id("review").filter(has_text=comment)).to_have_count(1)
+    expect(page.get_by_test_id("review-submit")).to_have_count(0)
+    shoot(page, screenshots, "08-review")
+
+    # The access token expires while the user reads; the next call refreshes it once and retries.
+    page.wait_for_timeout((ACCESS_TOKEN_SECONDS + 1.5) * 1000)
+    start = len(traffic.calls)
+    page.get_by_test_id("nav-certificates").click()
+    expect(page.get_by_test_id("certificate")).to_have_count(1)
+    calls = traffic.calls[start:]
+    assert calls[:3] == [
+        ("GET", "/api/certificates/?page_size=50", 401),
+        ("POST", "/api/auth/refresh/", 200),
+        ("GET", "/api/certificates/?page_size=50", 200),
+    ], calls
+
+    # The certificate: holder, PDF (with the name as real text) and public verification.
+    expect(page.get_by_test_id("certificate-holder")).to_have_text(f"Awarded to {NAME}")
+    shoot(page, screenshots, "09-certificates")
+    pdf_link = page.get_by_test_id("certificate-pdf")
+    with page.expect_download() as download:
+        pdf_link.click()
+    saved = tmp_path / "certificate.pdf"
+    download.value.save_as(saved)
+    pdf = saved.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert NAME in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    served = page.request.get(pdf_link.get_attribute("href"))
+    assert served.headers["content-type"] == "application/pdf"
+    assert served.body() == pdf
+    verified = page.request.get(page.get_by_test_id("certificate-verify").get_attribute("href"))
+    assert verified.json()["valid"] is True
+    assert verified.json()["holder_name"] == NAME
+
+    # Notifications: enrollment confirmed and certificate issued; read one, then all.
+    expect(page.get_by_test_id("unread-badge")).to_have_attribute("data-count", "2")
+    page.get_by_test_id("nav-notifications").click()
+    notifications = page.get_by_test_id("notification")
+    expect(notifications).to_have_count(2)
+    kinds = {item.get_attribute("data-kind") for item in notifications.all()}
+    assert kinds == {"enrollment_confirmed", "certificate_issued"}
+    shoot(page, screenshots, "10-notifications")
+    page.get_by_test_id("notification-read").first.click()
+    expect(page.get_by_test_id("unread-badge")).to_have_attribute("data-count", "1")
+    expect(page.locator("[data-testid=notification][data-read=true]")).to_have_count(1)
+    page.get_by_test_id("notifications-read-all").click()
+    expect(message(page)).to_have_text("Marked as read: 1")
+    expect(page.get_by_test_id("unread-badge")).to_be_hidden()
+    expect(page.locator("[data-testid=notification][data-read=false]")).to_have_count(0)
+    shoot(page, screenshots, "11-notifications-read")
+
+    # The tokens were never stored where other scripts could read them.
+    stored = page.evaluate(
+        "() => JSON.stringify([{...localStorage}, {...sessionStorage}, document.cookie])"
+    )
+    assert "eyJ" not in stored
+    assert not any(status >= 500 for _, _, status in traffic.calls)
+
+
+def test_the_page_speaks_uzbek_and_russian_with_the_apis_own_messages(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page()
+    page.goto(f"{demo_site}/")
+    expect(page.get_by_test_id("course-card")).to_have_count(6)
+
+    # Uzbek: the page's own labels, and the API's message for a failed login.
+    page.get_by_test_id("lang-uz").click()
+    expect(page.locator("html")).to_have_attribute("lang", "uz")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kurslar katalogi")
+    expect(page.get_by_test_id("search-button")).to_have_text("Qidirish")
+    expect(page.get_by_test_id("nav-catalogue")).to_have_text("Katalog")
+    expect(page.get_by_test_id("course-price").filter(has_text="Bepul")).to_have_count(2)
+    expect(page.get_by_test_id("lang-uz")).to_have_attribute("aria-pressed", "true")
+    shoot(page, screenshots, "uz-01-catalogue")
+
+    page.get_by_test_id("nav-account").click()
+    expect(page.get_by_role("heading", name="Roʻyxatdan oʻtish")).to_be_visible()
+    with page.expect_request("**/api/auth/login/") as login:
+        log_in(page, "nobody", "wrong-password")
+    assert login.value.headers["accept-language"] == "uz"
+    expect(message(page)).to_have_text("Kiritilgan maʼlumotlar bilan tizimga kirib boʻlmadi.")
+    shoot(page, screenshots, "uz-02-login-error")
+
+    # Russian: the same, then a refusal from the API once logged in (a paid course).
+    page.get_by_test_id("lang-ru").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мой аккаунт")
+    expect(page.get_by_test_id("login-submit")).to_have_text("Войти")
+    log_in(page, "nobody", "wrong-password")
+    expect(message(page)).to_have_text("Не удалось войти с указанными учётными данными.")
+    shoot(page, screenshots, "ru-01-login-error")
+
+    log_in(page, "olga", "coursehub-demo")
+    expect(message(page)).to_have_text("Добро пожаловать, Ольга Ким!")
+    search(page, "flutter")
+    expect(page.get_by_test_id("course-count")).to_have_text("Найдено курсов: 1")
+    page.get_by_test_id("course-link").click()
+    expect(page.get_by_role("heading", name="Программа курса")).to_be_visible()
+    page.get_by_test_id("enroll-button").click()
+    expect(message(page)).to_contain_text("Этот курс стоит 390000.00 UZS")
+    shoot(page, screenshots, "ru-02-paid-course")
+
+
+def test_the_page_fits_a_phone_screen(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    overflow = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+    page.goto(f"{demo_site}/")
+    expect(page.get_by_test_id("course-card")).to_have_count(6)
+    assert page.evaluate(overflow) <= 0
+    shoot(page, screenshots, "phone-01-catalogue")
+
+    # The demo student is enrolled in "React asoslari" with two of five lessons done.
+    page.get_by_test_id("nav-account").click()
+    log_in(page, "student", "coursehub-demo")
+    expect(page.get_by_test_id("session-user")).to_have_text("student")
+    search(page, "react")
+    page.get_by_test_id("course-link").filter(has_text="React asoslari").click()
+    expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "40")
+    assert page.evaluate(overflow) <= 0
+    shoot(page, screenshots, "phone-02-course")
+
+    page.get_by_test_id("continue-link").click()
+    expect(page.get_by_test_id("complete-button")).to_be_visible()
+    assert page.evaluate(overflow) <= 0
+    shoot(page, screenshots, "phone-03-lesson")
