@@ -57,6 +57,8 @@ def run_deploy_check(settings_module: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_production_settings_pass_the_deploy_check_at_warning_level():
+    # Django imports the PostgreSQL driver while it sets up, before any check runs.
+    pytest.importorskip("psycopg", reason="the production settings use PostgreSQL")
     result = run_deploy_check(PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
