@@ -12,6 +12,9 @@ A starting point for your own deployment (see docs/security.md and docs/deployme
   throttling counts all attempts, not one process's share of them.
 * ``COURSEHUB_NUM_PROXIES`` (optional, default 1): reverse proxies in front of Django that append
   to ``X-Forwarded-For``.
+* ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD`` and
+  ``DJANGO_DEFAULT_FROM_EMAIL`` (optional): the SMTP server notification e-mails go through
+  (default ``localhost:587``, with TLS).
 
 ``python manage.py check --deploy --fail-level WARNING`` passes with these settings.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 from example_project.settings import *  # noqa: F403
@@ -83,6 +87,27 @@ CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS 
 X_FRAME_OPTIONS = "DENY"
 
 STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
+
+# Notification e-mails go out over SMTP (the demo only prints them). Django 6.1 configures
+# mailers through MAILERS; earlier versions through the EMAIL_* settings.
+SMTP_OPTIONS = {
+    "host": os.environ.get("EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("EMAIL_PORT", "587")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": True,
+}
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": SMTP_BACKEND, "OPTIONS": SMTP_OPTIONS}}
+else:
+    EMAIL_BACKEND = SMTP_BACKEND
+    EMAIL_HOST = SMTP_OPTIONS["host"]
+    EMAIL_PORT = SMTP_OPTIONS["port"]
+    EMAIL_HOST_USER = SMTP_OPTIONS["username"]
+    EMAIL_HOST_PASSWORD = SMTP_OPTIONS["password"]
+    EMAIL_USE_TLS = True
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "courses@localhost")
 
 # Errors, including the tracebacks of unexpected exceptions the API answers with a JSON 500,
 # go to the server's standard error, where the process manager collects them.
