@@ -34,6 +34,14 @@ def _reject_nul(value: str) -> str:
 
 #: What the OpenAPI schema says of a string without NUL characters.
 NO_NUL_PATTERN = "^[^\\x00]*$"
+#: ... and of one that must not be blank either: it is stripped, then must keep a character.
+NOT_BLANK_PATTERN = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+
+
+def _refuses_blank(schema: CoreSchema) -> bool:
+    """Whether a string schema strips whitespace and then requires a character."""
+    inner: Any = schema.get("schema", schema)
+    return bool(inner.get("strip_whitespace")) and inner.get("min_length", 0) >= 1
 
 
 class _NoNulValidator:
@@ -49,7 +57,9 @@ class _NoNulValidator:
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema.setdefault("pattern", NO_NUL_PATTERN)
+        json_schema.setdefault(
+            "pattern", NOT_BLANK_PATTERN if _refuses_blank(schema) else NO_NUL_PATTERN
+        )
         return json_schema
 
 
