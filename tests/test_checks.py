@@ -132,6 +132,7 @@ def test_e002_unknown_keys_are_not_type_checked():
         ("NUM_PROXIES", "1"),
         ("REGISTRATION_OPEN", "yes"),
         ("REGISTRATION_OPEN", 1),
+        ("USE_PROFILE_LANGUAGE", "no"),
         ("COURSE_LANGUAGES", []),
         ("COURSE_LANGUAGES", "uz"),
         ("COURSE_LANGUAGES", ["uz", ""]),

@@ -31,3 +31,12 @@ def test_operation_has_summary_tags_and_error_responses(name):
     assert operation.get("summary")
     assert operation.get("tags")
     assert any(str(code).startswith("4") for code in operation["responses"])
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_operation_documents_the_413_answer_to_an_oversized_body(name):
+    # Every operation reads its body first, so any of them can answer it.
+    responses = OPERATIONS[name]["responses"]
+
+    assert 413 in responses
+    assert "application/json" in responses[413]["content"]

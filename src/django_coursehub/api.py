@@ -16,6 +16,7 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOper
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -104,6 +105,27 @@ def refuse_oversized_bodies(run: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapper
 
 
+def restore_language(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: the caller's profile language, activated by authentication, ends here.
+
+    Without it, a host with no ``LocaleMiddleware`` would keep answering the thread's next
+    request in that language. ``Content-Language`` names the language the answer is written in
+    (``LocaleMiddleware`` only fills it in when the view has not).
+    """
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request_language = translation.get_language()
+        with translation.override(request_language):
+            response = run(request, *args, **kwargs)
+            answered_in = translation.get_language()
+        if answered_in != request_language:
+            response.headers["Content-Language"] = answered_in
+        return response
+
+    return wrapper
+
+
 router = Router()
 router.add_router("/auth/", accounts_router)
 router.add_router("/categories/", categories_router)
@@ -118,3 +140,4 @@ router.add_router("/certificates/", certificates_router)
 router.add_router("/notifications/", notifications_router)
 router.add_decorator(render_domain_errors, mode="operation")
 router.add_decorator(refuse_oversized_bodies, mode="view")
+router.add_decorator(restore_language, mode="view")

@@ -227,8 +227,13 @@ class ValidationErrorOut(Schema):
 
 
 def error_responses(*status_codes: int) -> dict[int, type[Schema]]:
-    """The documented error responses of an operation; 422 is ninja's validation shape."""
-    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in (*status_codes, 422)}
+    """The documented error responses of an operation; 422 is ninja's validation shape.
+
+    413 is documented everywhere: every operation reads its body before anything else and
+    answers a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with it (``api.refuse_oversized_bodies``).
+    """
+    codes = (*status_codes, 413, 422)
+    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
 
 
 class MessageOut(Schema):

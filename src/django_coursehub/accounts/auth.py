@@ -9,8 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from django_coursehub.accounts.languages import speak_profile_language
 from django_coursehub.accounts.schemas import MAX_TOKEN_LENGTH
 from django_coursehub.accounts.tokens import user_for_access_token
+from django_coursehub.conf import app_settings
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -34,6 +36,8 @@ class JWTAuth(HttpBearer):
         user = user_for_access_token(token)
         if user is not None:
             request.user = user
+            if app_settings.USE_PROFILE_LANGUAGE:
+                speak_profile_language(request, user)
         return user
 
 

@@ -42,7 +42,8 @@ def user_for_token(token: AccessToken | RefreshToken) -> Any | None:
     """The active user a verified token belongs to, or None if it no longer applies."""
     user_model = get_user_model()
     try:
-        user = user_model._default_manager.get(
+        # The profile comes in the same query: it names the language the caller is answered in.
+        user = user_model._default_manager.select_related("coursehub_profile").get(
             **{jwt_settings.USER_ID_FIELD: token[jwt_settings.USER_ID_CLAIM]}
         )
     except (KeyError, user_model.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -80,7 +80,7 @@ def certificate_list(request: AuthenticatedRequest, page: Query[PageParams]) -> 
     "/{code}/",
     auth=optional_jwt_auth,
     openapi_extra=ANONYMOUS_ALLOWED,
-    response={200: CertificateOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CertificateOut, 401: ErrorOut, 404: ErrorOut, 413: ErrorOut},
     summary="Verify a certificate by its code (public)",
     description=(
         "Anyone holding the code can check a certificate: `valid` is false once it is revoked, "
@@ -95,7 +95,7 @@ def certificate_detail(request: HttpRequest, code: str) -> Any:
 @router.get(
     "/{code}/pdf/",
     auth=optional_jwt_auth,
-    response={200: None, 401: ErrorOut, 404: ErrorOut, 410: ErrorOut},
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 410: ErrorOut, 413: ErrorOut},
     summary="Download a certificate as a PDF (public)",
     description=(
         "An A4 landscape PDF (`application/pdf`) with a QR code of the verification URL. "

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from django_coursehub.accounts.languages import site_language
 from django_coursehub.catalog.models import Lesson
 from django_coursehub.certificates.models import Certificate
 from django_coursehub.conf import app_settings
@@ -103,9 +104,7 @@ class Event:
 
 def language_of(preferred: str | None) -> str:
     """The recipient's preferred language when the site offers it, else ``LANGUAGE_CODE``."""
-    if preferred and preferred in dict(settings.LANGUAGES):
-        return preferred
-    return settings.LANGUAGE_CODE
+    return site_language(preferred) or settings.LANGUAGE_CODE
 
 
 def microseconds(moment: datetime) -> int:
