@@ -1,9 +1,10 @@
 """The demo page, driven in headless Chromium against the example project and its real API.
 
 A learner finds a course, registers, enrolls, completes every lesson, reviews the course,
-downloads the certificate and reads the notifications; the page speaks Uzbek and Russian with
-the API's own messages; and it fits a phone's screen. Screenshots of the key steps are written
-to ``browser-screenshots/`` (see conftest.py).
+downloads the certificate and reads the notifications; another keeps a wishlist, follows their
+courses and edits their profile, whose language the API then speaks; the page speaks Uzbek and
+Russian with the API's own messages; and it fits a phone's screen. Screenshots of the key steps
+are written to ``browser-screenshots/`` (see conftest.py).
 """
 
 from __future__ import annotations
@@ -98,6 +99,19 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
+
+
+def open_course(page: Any, words: str, title: str) -> None:
+    from playwright.sync_api import expect
+
+    search(page, words)
+    page.get_by_test_id("course-link").filter(has_text=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    settled(page)
+
+
+def is_profile_patch(request: Any) -> bool:
+    return request.method == "PATCH" and urlsplit(request.url).path == "/api/auth/profile/"
 
 
 def test_a_new_learner_goes_from_the_catalogue_to_a_certificate(
@@ -258,6 +272,149 @@ def test_a_new_learner_goes_from_the_catalogue_to_a_certificate(
     assert not any(status >= 500 for _, _, status in traffic.calls)
 
 
+def test_a_learner_keeps_a_wishlist_follows_their_courses_and_edits_their_profile(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page()
+    traffic = Traffic(page)
+    username = f"bobur-{uuid.uuid4().hex[:6]}"
+    flutter = "Flutter: первое мобильное приложение"
+    postgresql = "PostgreSQL for Application Developers"
+
+    # Registering stores the page's language in the new profile at once.
+    page.goto(f"{demo_site}/#/account")
+    settled(page)
+    page.get_by_test_id("register-username").fill(username)
+    page.get_by_test_id("register-email").fill(f"{username}@example.com")
+    page.get_by_test_id("register-password").fill(PASSWORD)
+    page.get_by_test_id("register-first_name").fill("Bobur")
+    page.get_by_test_id("register-last_name").fill("Toʻrayev")
+    with page.expect_request(is_profile_patch) as remembered:
+        page.get_by_test_id("register-submit").click()
+    assert remembered.value.post_data_json == {"preferred_language": "en"}
+    expect(page.get_by_test_id("session-user")).to_have_text(username)
+
+    # The wishlist starts empty; the course page saves a course and takes it back.
+    page.get_by_test_id("nav-wishlist").click()
+    expect(page.get_by_test_id("wishlist-empty")).to_be_visible()
+    for words, title in [("flutter", flutter), ("postgresql", postgresql)]:
+        open_course(page, words, title)
+        toggle = page.get_by_test_id("wishlist-toggle")
+        expect(toggle).to_have_attribute("data-saved", "false")
+        toggle.click()
+        expect(message(page)).to_have_text("The course is saved to your wishlist.")
+        expect(toggle).to_have_attribute("data-saved", "true")
+        expect(toggle).to_have_text("♥ Remove from wishlist")
+    shoot(page, screenshots, "learner-01-course-saved")
+
+    page.get_by_test_id("nav-wishlist").click()
+    saved = page.get_by_test_id("wishlist").get_by_test_id("course-link")
+    expect(saved).to_have_text([postgresql, flutter])  # the most recently saved first
+    shoot(page, screenshots, "learner-02-wishlist")
+    saved.filter(has_text=flutter).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(flutter)
+    flutter_id = urlsplit(page.url).fragment.removeprefix("/courses/")
+    page.get_by_test_id("wishlist-toggle").click()
+    expect(message(page)).to_have_text("The course is removed from your wishlist.")
+    expect(page.get_by_test_id("wishlist-toggle")).to_have_attribute("data-saved", "false")
+    page.get_by_test_id("nav-wishlist").click()
+    expect(page.get_by_test_id("wishlist").get_by_test_id("course-link")).to_have_text([postgresql])
+    assert ("DELETE", f"/api/wishlist/{flutter_id}/", 204) in traffic.calls
+
+    # My courses: empty, then both free courses, one with a lesson done.
+    page.get_by_test_id("nav-my-courses").click()
+    expect(page.get_by_test_id("my-courses-empty")).to_be_visible()
+    open_course(page, "react", "React asoslari")
+    page.get_by_test_id("enroll-button").click()
+    expect(message(page)).to_have_text("You are enrolled. Enjoy the course!")
+    page.get_by_test_id("continue-link").click()
+    page.get_by_test_id("complete-button").click()
+    expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "20")
+    open_course(page, "figma", "Figma bilan UI dizayn")
+    page.get_by_test_id("enroll-button").click()
+    expect(message(page)).to_have_text("You are enrolled. Enjoy the course!")
+
+    page.get_by_test_id("nav-my-courses").click()
+    courses = page.get_by_test_id("my-course")
+    expect(courses).to_have_count(2)
+    react = courses.filter(has_text="React asoslari")
+    expect(react.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "20")
+    expect(react.get_by_test_id("progress-text")).to_have_text("1 of 5 lessons completed · 20%")
+    figma = courses.filter(has_text="Figma bilan UI dizayn")
+    expect(figma.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "0")
+    shoot(page, screenshots, "learner-03-my-courses")
+    react.get_by_test_id("continue-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Birinchi komponent")
+
+    # The profile: the API's message next to the field it is about, then a successful save.
+    page.get_by_test_id("nav-account").click()
+    expect(page.get_by_test_id("profile-first_name")).to_have_value("Bobur")
+    expect(page.get_by_test_id("profile-preferred_language")).to_have_value("en")
+    page.get_by_test_id("profile-first_name").fill("Boburjon")
+    page.get_by_test_id("profile-headline").fill("Frontend dasturchi, Samarqand")
+    page.get_by_test_id("profile-bio").fill("Reactni oʻrganyapman.\nShaxmat ham oʻynayman.")
+    avatar = page.get_by_test_id("profile-avatar_url")
+    avatar.fill("ftp://example.com/bobur.png")
+    page.get_by_test_id("profile-submit").click()
+    expect(page.get_by_test_id("profile-avatar_url-error")).to_have_text("Enter a valid URL.")
+    expect(avatar).to_have_attribute("aria-invalid", "true")
+    expect(avatar).to_be_focused()
+    expect(message(page)).to_have_text("The submitted data is not valid.")
+    expect(page.get_by_test_id("profile-name")).to_have_text("Bobur Toʻrayev")
+    shoot(page, screenshots, "learner-04-profile-error")
+
+    avatar.fill("https://example.com/bobur.png")
+    page.get_by_test_id("profile-submit").click()
+    expect(message(page)).to_have_text("Your profile is saved.")
+    expect(page.get_by_test_id("profile-name")).to_have_text("Boburjon Toʻrayev")
+    expect(page.get_by_test_id("profile-avatar_url-error")).to_be_hidden()
+    expect(page.get_by_test_id("profile-avatar_url")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("profile-headline")).to_have_value("Frontend dasturchi, Samarqand")
+    shoot(page, screenshots, "learner-05-profile-saved")
+
+    # Switching to Russian while logged in makes Russian the profile's language too.
+    with page.expect_request(is_profile_patch) as remembered:
+        page.get_by_test_id("lang-ru").click()
+    assert remembered.value.post_data_json == {"preferred_language": "ru"}
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мой аккаунт")
+    expect(page.get_by_test_id("profile-preferred_language")).to_have_value("ru")
+    page.get_by_test_id("profile-avatar_url").fill("ftp://example.com/bobur.png")
+    page.get_by_test_id("profile-submit").click()
+    expect(page.get_by_test_id("profile-avatar_url-error")).to_have_text("Введите правильный URL.")
+    expect(message(page)).to_have_text("Отправленные данные некорректны.")
+    shoot(page, screenshots, "learner-06-profile-error-ru")
+
+    # Logged out, the language buttons change only the page; logging in brings back the
+    # profile's language.
+    page.get_by_test_id("logout-button").click()
+    expect(page.get_by_test_id("session-user")).to_have_text("Войти")
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("login-submit")).to_have_text("Log in")
+    log_in(page, username, PASSWORD)
+    expect(message(page)).to_have_text("Добро пожаловать, Boburjon Toʻrayev!")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_test_id("lang-ru")).to_have_attribute("aria-pressed", "true")
+    patches = [call for call in traffic.calls if call[:2] == ("PATCH", "/api/auth/profile/")]
+    assert [status for _, _, status in patches] == [200, 400, 200, 200, 400], patches
+    assert not any(status >= 500 for _, _, status in traffic.calls)
+
+    # The API answers in the profile's language, whatever language the request asks for.
+    tokens = page.request.post(
+        f"{demo_site}/api/auth/login/", data={"username": username, "password": PASSWORD}
+    ).json()
+    refused = page.request.patch(
+        f"{demo_site}/api/auth/profile/",
+        data={"avatar_url": "ftp://example.com/bobur.png"},
+        headers={"Authorization": f"Bearer {tokens['access']}", "Accept-Language": "en"},
+    )
+    assert refused.status == 400
+    assert refused.headers["content-language"] == "ru"
+    assert refused.json()["detail"] == "Отправленные данные некорректны."
+    assert refused.json()["errors"] == {"avatar_url": ["Введите правильный URL."]}
+
+
 def test_the_page_speaks_uzbek_and_russian_with_the_apis_own_messages(
     new_page: Callable[..., Any], demo_site: str, screenshots: Path
 ) -> None:
@@ -318,10 +475,13 @@ def test_the_page_fits_a_phone_screen(
     )
     overflow = "() => document.documentElement.scrollWidth - window.innerWidth"
 
+    def fits_the_screen(name: str) -> None:
+        assert page.evaluate(overflow) <= 0, "the page scrolls sideways"
+        shoot(page, screenshots, name)
+
     page.goto(f"{demo_site}/")
     expect(page.get_by_test_id("course-card")).to_have_count(6)
-    assert page.evaluate(overflow) <= 0
-    shoot(page, screenshots, "phone-01-catalogue")
+    fits_the_screen("phone-01-catalogue")
 
     # The demo student is enrolled in "React asoslari" with two of five lessons done.
     page.get_by_test_id("nav-account").click()
@@ -330,10 +490,17 @@ def test_the_page_fits_a_phone_screen(
     search(page, "react")
     page.get_by_test_id("course-link").filter(has_text="React asoslari").click()
     expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "40")
-    assert page.evaluate(overflow) <= 0
-    shoot(page, screenshots, "phone-02-course")
+    fits_the_screen("phone-02-course")
 
     page.get_by_test_id("continue-link").click()
     expect(page.get_by_test_id("complete-button")).to_be_visible()
-    assert page.evaluate(overflow) <= 0
-    shoot(page, screenshots, "phone-03-lesson")
+    fits_the_screen("phone-03-lesson")
+
+    # The new views in the menu, which wraps onto a second line.
+    page.get_by_test_id("nav-my-courses").click()
+    expect(page.get_by_test_id("my-course")).to_have_count(3)
+    fits_the_screen("phone-04-my-courses")
+
+    page.get_by_test_id("nav-account").click()
+    expect(page.get_by_test_id("profile-form")).to_be_visible()
+    fits_the_screen("phone-05-profile")

@@ -20,6 +20,8 @@
       "link.admin": "Admin",
       "nav.label": "Main",
       "nav.catalogue": "Catalogue",
+      "nav.myCourses": "My courses",
+      "nav.wishlist": "Wishlist",
       "nav.certificates": "Certificates",
       "nav.notifications": "Notifications",
       "nav.login": "Log in",
@@ -115,6 +117,28 @@
       "notifications.readAll": "Mark all as read",
       "notifications.marked": "Marked as read: {n}",
       "notifications.unread": "{n} unread",
+      "catalogue.browse": "Browse the catalogue",
+      "wishlist.title": "My wishlist",
+      "wishlist.empty": "Your wishlist is empty. Save a course on its page to find it here later.",
+      "wishlist.save": "Save to wishlist",
+      "wishlist.remove": "Remove from wishlist",
+      "wishlist.saved": "The course is saved to your wishlist.",
+      "wishlist.removed": "The course is removed from your wishlist.",
+      "wishlist.added": "Saved on {date}",
+      "myCourses.title": "My courses",
+      "myCourses.empty": "You are not enrolled in any course yet.",
+      "myCourses.open": "Open the course",
+      "progress.of": "Progress in “{title}”",
+      "profile.edit": "Edit my profile",
+      "profile.headline": "Headline",
+      "profile.bio": "About me",
+      "profile.avatar": "Photo address (URL)",
+      "profile.language": "Preferred language",
+      "profile.languageNone": "Not chosen",
+      "profile.languageHint": "The API answers you in this language. Switching the page's language changes it too.",
+      "profile.save": "Save changes",
+      "profile.saved": "Your profile is saved.",
+      "form.invalid": "Please correct the marked fields.",
       "field.username": "Username",
       "field.email": "E-mail",
       "field.password": "Password",
@@ -122,6 +146,10 @@
       "field.last_name": "Last name",
       "field.rating": "Rating",
       "field.comment": "Comment",
+      "field.headline": "Headline",
+      "field.bio": "About me",
+      "field.avatar_url": "Photo address",
+      "field.preferred_language": "Preferred language",
     },
     uz: {
       skip: "Asosiy qismga oʻtish",
@@ -130,6 +158,8 @@
       "link.admin": "Boshqaruv paneli",
       "nav.label": "Asosiy menyu",
       "nav.catalogue": "Katalog",
+      "nav.myCourses": "Mening kurslarim",
+      "nav.wishlist": "Saqlanganlar",
       "nav.certificates": "Sertifikatlar",
       "nav.notifications": "Bildirishnomalar",
       "nav.login": "Kirish",
@@ -225,6 +255,28 @@
       "notifications.readAll": "Hammasini oʻqildi deb belgilash",
       "notifications.marked": "Oʻqildi deb belgilandi: {n}",
       "notifications.unread": "{n} ta oʻqilmagan",
+      "catalogue.browse": "Katalogni koʻrish",
+      "wishlist.title": "Saqlangan kurslar",
+      "wishlist.empty": "Hozircha saqlangan kurs yoʻq. Kursni uning sahifasida saqlab qoʻying, keyin shu yerda topasiz.",
+      "wishlist.save": "Saqlab qoʻyish",
+      "wishlist.remove": "Saqlanganlardan olib tashlash",
+      "wishlist.saved": "Kurs saqlanganlarga qoʻshildi.",
+      "wishlist.removed": "Kurs saqlanganlardan olib tashlandi.",
+      "wishlist.added": "Saqlangan sana: {date}",
+      "myCourses.title": "Mening kurslarim",
+      "myCourses.empty": "Siz hali hech qaysi kursga yozilmagansiz.",
+      "myCourses.open": "Kursni ochish",
+      "progress.of": "“{title}” kursi boʻyicha oʻzlashtirish",
+      "profile.edit": "Profilni tahrirlash",
+      "profile.headline": "Qisqacha maʼlumot",
+      "profile.bio": "Oʻzim haqimda",
+      "profile.avatar": "Rasm manzili (URL)",
+      "profile.language": "Afzal til",
+      "profile.languageNone": "Tanlanmagan",
+      "profile.languageHint": "API sizga shu tilda javob beradi. Sahifa tilini almashtirsangiz, bu til ham oʻzgaradi.",
+      "profile.save": "Oʻzgarishlarni saqlash",
+      "profile.saved": "Profilingiz saqlandi.",
+      "form.invalid": "Belgilangan maydonlarni tuzating.",
       "field.username": "Foydalanuvchi nomi",
       "field.email": "E-pochta",
       "field.password": "Parol",
@@ -232,6 +284,10 @@
       "field.last_name": "Familiya",
       "field.rating": "Baho",
       "field.comment": "Izoh",
+      "field.headline": "Qisqacha maʼlumot",
+      "field.bio": "Oʻzim haqimda",
+      "field.avatar_url": "Rasm manzili",
+      "field.preferred_language": "Afzal til",
     },
     ru: {
       skip: "Перейти к содержанию",
@@ -240,6 +296,8 @@
       "link.admin": "Админка",
       "nav.label": "Главное меню",
       "nav.catalogue": "Каталог",
+      "nav.myCourses": "Мои курсы",
+      "nav.wishlist": "Избранное",
       "nav.certificates": "Сертификаты",
       "nav.notifications": "Уведомления",
       "nav.login": "Войти",
@@ -335,6 +393,28 @@
       "notifications.readAll": "Отметить все прочитанными",
       "notifications.marked": "Отмечено прочитанными: {n}",
       "notifications.unread": "Непрочитанных: {n}",
+      "catalogue.browse": "Перейти в каталог",
+      "wishlist.title": "Избранное",
+      "wishlist.empty": "В избранном пока пусто. Сохраните курс на его странице, и он появится здесь.",
+      "wishlist.save": "Добавить в избранное",
+      "wishlist.remove": "Убрать из избранного",
+      "wishlist.saved": "Курс добавлен в избранное.",
+      "wishlist.removed": "Курс убран из избранного.",
+      "wishlist.added": "Добавлен {date}",
+      "myCourses.title": "Мои курсы",
+      "myCourses.empty": "Вы пока не записаны ни на один курс.",
+      "myCourses.open": "Открыть курс",
+      "progress.of": "Прогресс по курсу «{title}»",
+      "profile.edit": "Редактировать профиль",
+      "profile.headline": "Кратко о себе",
+      "profile.bio": "О себе",
+      "profile.avatar": "Ссылка на фото (URL)",
+      "profile.language": "Предпочитаемый язык",
+      "profile.languageNone": "Не выбран",
+      "profile.languageHint": "API отвечает вам на этом языке. Смена языка страницы меняет и его.",
+      "profile.save": "Сохранить изменения",
+      "profile.saved": "Профиль сохранён.",
+      "form.invalid": "Исправьте отмеченные поля.",
       "field.username": "Имя пользователя",
       "field.email": "E-mail",
       "field.password": "Пароль",
@@ -342,11 +422,18 @@
       "field.last_name": "Фамилия",
       "field.rating": "Оценка",
       "field.comment": "Комментарий",
+      "field.headline": "Кратко о себе",
+      "field.bio": "О себе",
+      "field.avatar_url": "Ссылка на фото",
+      "field.preferred_language": "Предпочитаемый язык",
     },
   };
 
   // Locales for Intl (numbers and dates); the UI language itself is the key of STRINGS.
   const LOCALES = { en: "en-GB", uz: "uz-Latn-UZ", ru: "ru-RU" };
+
+  // Each language by its own name, in the order of the header's buttons.
+  const LANGUAGE_NAMES = { uz: "Oʻzbekcha", ru: "Русский", en: "English" };
 
   const state = { lang: preferredLanguage() };
 
@@ -482,8 +569,29 @@
       endSession();
       throw error;
     }
-    renderSessionUi();
-    refreshBadge();
+    // The language chosen on another visit or device wins over this browser's guess.
+    if (!adoptProfileLanguage()) {
+      renderSessionUi();
+      refreshBadge();
+    }
+  }
+
+  /** Switch the page to the profile's language, if it has one; answers whether it switched. */
+  function adoptProfileLanguage() {
+    const language = session.user.preferred_language;
+    if (!Object.hasOwn(STRINGS, language) || language === state.lang) return false;
+    state.lang = language;
+    applyStaticStrings();
+    return true;
+  }
+
+  /**
+   * Store the page's language in the profile. The API answers a logged-in user in the
+   * profile's language whatever Accept-Language says, so the two must not drift apart.
+   */
+  async function rememberLanguage() {
+    if (session.user.preferred_language === state.lang) return;
+    session.user = await api("/api/auth/profile/", { method: "PATCH", body: { preferred_language: state.lang } });
   }
 
   function endSession() {
@@ -586,7 +694,7 @@
   // ---------------------------------------------------------------------------------------
   // Progress bar, fed with either an enrollment's `progress` or the progress endpoint's answer.
 
-  function progressBlock(progress) {
+  function progressBlock(progress, label = t("progress.label")) {
     const block = h(
       "div",
       { class: "progress-block" },
@@ -597,7 +705,7 @@
           role: "progressbar",
           "aria-valuemin": 0,
           "aria-valuemax": 100,
-          "aria-label": t("progress.label"),
+          "aria-label": label,
           testid: "progress-bar",
         },
         h("div", { class: "progress-fill" }),
@@ -696,9 +804,10 @@
 
   async function courseView({ id }) {
     const course = await api(`/api/courses/${id}/`);
-    const [progress, reviews] = await Promise.all([
+    const [progress, reviews, saved] = await Promise.all([
       course.enrollment ? progressOrNull(course.id) : null,
       api(`/api/reviews/?course=${course.id}&page_size=50`),
+      isInWishlist(course.id),
     ]);
     const completedIds = new Set((progress?.lessons || []).filter((l) => l.completed).map((l) => l.id));
 
@@ -714,6 +823,7 @@
         h("span", {}, t("lessons", { n: course.lesson_count })),
         h("span", {}, minutes(course.total_duration)),
       ),
+      saved === null ? null : h("p", { class: "actions" }, wishlistToggle(course.id, saved)),
       h("p", { class: "description" }, course.description),
       enrollmentPanel(course, progress),
       h("h2", {}, t("course.outline")),
@@ -727,6 +837,37 @@
       ),
       reviewsBlock(course, progress, reviews),
     );
+  }
+
+  /** Whether the user saved the course, or null when nobody is logged in. */
+  async function isInWishlist(courseId) {
+    if (!session.access) return null;
+    // The API's largest page. A course beyond it shows "Save", and saving is idempotent.
+    const page = await api("/api/wishlist/?page_size=100");
+    return page.items.some((item) => item.id === courseId);
+  }
+
+  function wishlistToggle(courseId, initiallySaved) {
+    let saved = initiallySaved;
+    const button = h("button", { type: "button", class: "secondary", testid: "wishlist-toggle" });
+    const show = () => {
+      button.dataset.saved = String(saved);
+      button.replaceChildren(
+        h("span", { "aria-hidden": "true" }, saved ? "♥ " : "♡ "),
+        saved ? t("wishlist.remove") : t("wishlist.save"),
+      );
+    };
+    show();
+    button.addEventListener("click", () =>
+      withBusy(button, async () => {
+        if (saved) await api(`/api/wishlist/${courseId}/`, { method: "DELETE" });
+        else await api("/api/wishlist/", { method: "POST", body: { course: courseId } });
+        saved = !saved;
+        show();
+        showMessage(saved ? t("wishlist.saved") : t("wishlist.removed"), "success");
+      }),
+    );
+    return button;
   }
 
   function lessonRow(lesson, isCompleted) {
@@ -942,6 +1083,10 @@
         // The answer is the new profile with a token pair: the user is logged in at once.
         const profile = await api("/api/auth/register/", { method: "POST", body: values, auth: false });
         await startSession(profile.tokens);
+        // Registration takes no language, so the new profile learns the page's one right away.
+        // Should that fail, nothing is lost: without a profile language the API follows
+        // Accept-Language, which is the same language.
+        await rememberLanguage().catch(() => {});
         showMessage(t("register.done", { name: displayName(session.user) }), "success");
         navigate(destination, { keepMessage: true });
       },
@@ -992,17 +1137,135 @@
       {},
       pageHeading(t("account.title")),
       h(
-        "dl",
-        { class: "profile", testid: "profile" },
-        h("dt", {}, t("account.name")),
-        h("dd", { testid: "profile-name" }, displayName(user)),
-        h("dt", {}, t("account.username")),
-        h("dd", {}, user.username),
-        h("dt", {}, t("account.email")),
-        h("dd", {}, user.email),
+        "div",
+        { class: "columns" },
+        h(
+          "div",
+          { class: "panel" },
+          h(
+            "dl",
+            { class: "profile", testid: "profile" },
+            h("dt", {}, t("account.name")),
+            h("dd", { testid: "profile-name" }, displayName(user)),
+            h("dt", {}, t("account.username")),
+            h("dd", {}, user.username),
+            h("dt", {}, t("account.email")),
+            h("dd", {}, user.email),
+          ),
+          logout,
+        ),
+        profileForm(user),
       ),
-      logout,
     );
+  }
+
+  function profileForm(user) {
+    const language = h(
+      "select",
+      {},
+      h("option", { value: "" }, t("profile.languageNone")),
+      Object.entries(LANGUAGE_NAMES).map(([code, name]) => h("option", { value: code, lang: code }, name)),
+    );
+    language.value = user.preferred_language;
+    const controls = {
+      first_name: h("input", { autocomplete: "given-name", maxlength: 150, value: user.first_name }),
+      last_name: h("input", { autocomplete: "family-name", maxlength: 150, value: user.last_name }),
+      headline: h("input", { maxlength: 150, value: user.headline }),
+      bio: h("textarea", { rows: 4, maxlength: 5000 }, user.bio),
+      avatar_url: h("input", { type: "url", inputmode: "url", autocomplete: "photo", maxlength: 500, value: user.avatar_url }),
+      preferred_language: language,
+    };
+    const labels = {
+      first_name: "account.firstName",
+      last_name: "account.lastName",
+      headline: "profile.headline",
+      bio: "profile.bio",
+      avatar_url: "profile.avatar",
+      preferred_language: "profile.language",
+    };
+    const submit = h("button", { type: "submit", testid: "profile-submit" }, t("profile.save"));
+    const form = h(
+      "form",
+      // The API checks every field and says what is wrong in the user's language; the
+      // browser's own checks would speak the browser's language instead.
+      { class: "panel", novalidate: true, testid: "profile-form" },
+      h("h2", {}, t("profile.edit")),
+      Object.entries(controls).map(([name, control]) =>
+        checkedField(labels[name], control, { name, hint: name === "preferred_language" ? t("profile.languageHint") : null }),
+      ),
+      submit,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      withBusy(submit, async () => {
+        clearFieldErrors(form);
+        try {
+          session.user = await api("/api/auth/profile/", { method: "PATCH", body: Object.fromEntries(new FormData(form)) });
+        } catch (error) {
+          if (!showFieldErrors(form, error)) throw error;
+          return;
+        }
+        // A language chosen here is the page's language from now on, as a switch in the header.
+        if (!adoptProfileLanguage()) renderSessionUi();
+        showMessage(t("profile.saved"), "success");
+        await route();
+      });
+    });
+    return form;
+  }
+
+  /** A labelled control with room for a hint and for the API's messages about its value. */
+  function checkedField(labelKey, control, { name, hint = null }) {
+    const id = `field-${++fieldCounter}`;
+    const hintNode = hint ? h("p", { class: "field-hint", id: `${id}-hint` }, hint) : null;
+    const errorNode = h("p", { class: "field-error", id: `${id}-error`, testid: `profile-${name}-error`, hidden: true });
+    Object.assign(control, { id, name });
+    control.dataset.testid = `profile-${name}`;
+    control.setAttribute("aria-describedby", [hintNode?.id, errorNode.id].filter(Boolean).join(" "));
+    return h("div", { class: "field" }, h("label", { for: id }, t(labelKey)), control, hintNode, errorNode);
+  }
+
+  /** The messages of an error answer by field name: the package's 400 and django-ninja's 422. */
+  function fieldProblems(error) {
+    const data = error instanceof ApiError ? error.data : null;
+    if (data && Array.isArray(data.detail)) {
+      const problems = {};
+      for (const problem of data.detail) {
+        const name = (problem.loc || []).at(-1);
+        (problems[name] ||= []).push(problem.msg);
+      }
+      return problems;
+    }
+    return Object.fromEntries(Object.entries(data?.errors || {}).map(([name, messages]) => [name, [].concat(messages)]));
+  }
+
+  /** Show an error answer's messages next to the form's fields; false if none belongs there. */
+  function showFieldErrors(form, error) {
+    const problems = Object.entries(fieldProblems(error));
+    const placed = problems.filter(([name]) => form.elements.namedItem(name));
+    if (!placed.length) return false;
+    for (const [name, messages] of placed) {
+      const control = form.elements.namedItem(name);
+      const errorNode = document.getElementById(`${control.id}-error`);
+      control.setAttribute("aria-invalid", "true");
+      errorNode.textContent = messages.join(" ");
+      errorNode.hidden = false;
+    }
+    const summary = typeof error.data.detail === "string" ? error.data.detail : t("form.invalid");
+    const elsewhere = problems
+      .filter((problem) => !placed.includes(problem))
+      .map(([name, messages]) => `${t(`field.${name}`)}: ${messages.join(" ")}`);
+    showMessage([summary, ...elsewhere].join(" "), "error");
+    form.querySelector("[aria-invalid=true]").focus();
+    return true;
+  }
+
+  function clearFieldErrors(form) {
+    for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+    for (const errorNode of form.querySelectorAll(".field-error")) {
+      errorNode.hidden = true;
+      errorNode.textContent = "";
+    }
   }
 
   function needsLogin() {
@@ -1010,6 +1273,57 @@
       "section",
       {},
       h("p", { testid: "needs-login" }, t("needsLogin"), " ", h("a", { href: `#/account?next=${encodeURIComponent(currentPath())}` }, t("nav.login"))),
+    );
+  }
+
+  function emptyState(textKey, testid) {
+    return h("p", { class: "empty", testid }, t(textKey), " ", h("a", { href: "#/" }, t("catalogue.browse")));
+  }
+
+  async function myCoursesView() {
+    if (!session.access) return needsLogin();
+    const page = await api("/api/enrollments/my/?page_size=50");
+    return h(
+      "section",
+      {},
+      pageHeading(t("myCourses.title")),
+      page.items.length
+        ? h("ul", { class: "cards" }, page.items.map((enrollment) => h("li", {}, myCourseCard(enrollment))))
+        : emptyState("myCourses.empty", "my-courses-empty"),
+    );
+  }
+
+  function myCourseCard({ course, status, progress, next_lesson: next }) {
+    return h(
+      "article",
+      { class: "card", testid: "my-course", "data-course": course.id },
+      h("h2", {}, h("a", { href: `#/courses/${course.id}`, testid: "course-link" }, course.title)),
+      h("p", { class: "meta" }, displayName(course.instructor), " · ", t(`level.${course.level}`)),
+      progressBlock(progress, t("progress.of", { title: course.title })),
+      h(
+        "p",
+        { class: "actions" },
+        status === "completed" ? h("span", { class: "tag tag-free" }, t("completed")) : null,
+        next
+          ? h("a", { class: "button", href: `#/lessons/${next.id}`, testid: "continue-link" }, t("course.continue", { title: next.title }))
+          : h("a", { href: `#/courses/${course.id}` }, t("myCourses.open")),
+      ),
+    );
+  }
+
+  async function wishlistView() {
+    if (!session.access) return needsLogin();
+    const page = await api("/api/wishlist/?page_size=50");
+    const cards = page.items.map((course) => {
+      const card = courseCard(course);
+      card.append(h("p", { class: "muted" }, t("wishlist.added", { date: formatDate(course.added_at) })));
+      return h("li", {}, card);
+    });
+    return h(
+      "section",
+      {},
+      pageHeading(t("wishlist.title")),
+      cards.length ? h("ul", { class: "cards", testid: "wishlist" }, cards) : emptyState("wishlist.empty", "wishlist-empty"),
     );
   }
 
@@ -1133,10 +1447,17 @@
     refreshBadge();
   }
 
-  function setLanguage(lang) {
+  async function setLanguage(lang) {
     state.lang = lang;
     clearMessage();
     applyStaticStrings();
+    if (session.user) {
+      try {
+        await rememberLanguage();
+      } catch (error) {
+        showError(error);
+      }
+    }
     // Rendered again, so the API's own texts come back in the new language too.
     route();
   }
@@ -1149,6 +1470,8 @@
     [/^\/courses\/(?<id>\d+)$/, courseView],
     [/^\/lessons\/(?<id>\d+)$/, lessonView],
     [/^\/account$/, accountView],
+    [/^\/my-courses$/, myCoursesView],
+    [/^\/wishlist$/, wishlistView],
     [/^\/certificates$/, certificatesView],
     [/^\/notifications$/, notificationsView],
   ];
