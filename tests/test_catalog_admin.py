@@ -263,13 +263,60 @@ def test_course_change_page_saves_with_its_section_inline(admin_client):
     assert course.lesson_count == 1
 
 
-def test_lesson_changelist_shows_move_links(admin_client):
+def move_button(url: str) -> bytes:
+    return f'formaction="{url}" formmethod="post"'.encode()
+
+
+def test_lesson_changelist_shows_move_buttons_that_post_the_page_form(admin_client):
     lesson = LessonFactory()
 
     response = admin_client.get("/admin/coursehub/lesson/")
 
-    assert f"/admin/coursehub/lesson/{lesson.pk}/move-up/".encode() in response.content
-    assert f"/admin/coursehub/lesson/{lesson.pk}/move-down/".encode() in response.content
+    for direction in ("top", "up", "down", "bottom"):
+        assert move_button(f"/admin/coursehub/lesson/{lesson.pk}/move-{direction}/") in (
+            response.content
+        )
+    assert b'aria-label="Move up"' in response.content
+
+
+def test_move_buttons_are_labelled_in_the_admins_language(admin_client):
+    LessonFactory()
+
+    response = admin_client.get("/admin/coursehub/lesson/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert 'aria-label="Переместить выше"'.encode() in response.content
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_move_is_never_made_by_following_a_link(admin_client, method):
+    section = SectionFactory()
+    first, second = LessonFactory.create_batch(2, section=section)
+
+    response = getattr(admin_client, method)(f"/admin/coursehub/lesson/{second.pk}/move-up/")
+
+    assert response.status_code == 405
+    assert orders(section.lessons) == [first.pk, second.pk]
+
+
+def test_a_move_posted_without_the_admins_csrf_token_is_refused():
+    section = SectionFactory()
+    first, second = LessonFactory.create_batch(2, section=section)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.post(f"/admin/coursehub/lesson/{second.pk}/move-up/")
+
+    assert response.status_code == 403
+    assert orders(section.lessons) == [first.pk, second.pk]
+
+
+def test_a_move_keeps_the_changelists_filters(admin_client):
+    section = SectionFactory()
+    lesson = LessonFactory(section=section)
+
+    response = admin_client.post(f"/admin/coursehub/lesson/{lesson.pk}/move-up/?kind__exact=video")
+
+    assert response["Location"] == "/admin/coursehub/lesson/?kind__exact=video"
 
 
 @pytest.mark.parametrize(
@@ -281,7 +328,7 @@ def test_lesson_move_links_reorder_within_the_section(admin_client, moved, direc
     lessons = LessonFactory.create_batch(3, section=section)
     LessonFactory()
 
-    response = admin_client.get(f"/admin/coursehub/lesson/{lessons[moved].pk}/move-{direction}/")
+    response = admin_client.post(f"/admin/coursehub/lesson/{lessons[moved].pk}/move-{direction}/")
 
     assert response.status_code == 302
     assert orders(section.lessons) == [lessons[i].pk for i in expected]
@@ -295,7 +342,7 @@ def test_section_move_links_reorder_within_the_course(admin_client, moved, direc
     course = CourseFactory()
     sections = SectionFactory.create_batch(2, course=course)
 
-    response = admin_client.get(f"/admin/coursehub/section/{sections[moved].pk}/move-{direction}/")
+    response = admin_client.post(f"/admin/coursehub/section/{sections[moved].pk}/move-{direction}/")
 
     assert response.status_code == 302
     assert orders(course.sections) == [sections[i].pk for i in expected]
@@ -307,9 +354,9 @@ def test_inline_move_links_on_the_course_page_reorder_its_sections(admin_client)
 
     page = admin_client.get(f"/admin/coursehub/course/{course.pk}/change/")
     link = f"/admin/coursehub/course/{course.pk}/section/{second.pk}/move-up/"
-    response = admin_client.get(link)
+    response = admin_client.post(link)
 
-    assert link.encode() in page.content
+    assert move_button(link) in page.content
     assert response.status_code == 302
     assert orders(course.sections) == [second.pk, first.pk]
 
@@ -320,9 +367,9 @@ def test_inline_move_links_on_the_section_page_reorder_its_lessons(admin_client)
 
     page = admin_client.get(f"/admin/coursehub/section/{section.pk}/change/")
     link = f"/admin/coursehub/section/{section.pk}/lesson/{first.pk}/move-down/"
-    response = admin_client.get(link)
+    response = admin_client.post(link)
 
-    assert link.encode() in page.content
+    assert move_button(link) in page.content
     assert response.status_code == 302
     assert orders(section.lessons) == [second.pk, first.pk]
 
@@ -358,7 +405,7 @@ def test_staff_who_may_only_view_lessons_cannot_reorder_them(link):
     first, second = LessonFactory.create_batch(2, section=section)
     client = staff_client("view_lesson", "view_section")
 
-    response = client.get(link.format(lesson=second.pk, section=section.pk))
+    response = client.post(link.format(lesson=second.pk, section=section.pk))
 
     assert response.status_code == 403
     assert orders(section.lessons) == [first.pk, second.pk]
@@ -376,7 +423,7 @@ def test_staff_who_may_only_view_sections_cannot_reorder_them(link):
     first, second = SectionFactory.create_batch(2, course=course)
     client = staff_client("view_section", "view_course")
 
-    response = client.get(link.format(section=second.pk, course=course.pk))
+    response = client.post(link.format(section=second.pk, course=course.pk))
 
     assert response.status_code == 403
     assert orders(course.sections) == [first.pk, second.pk]
@@ -387,7 +434,7 @@ def test_staff_who_may_change_lessons_can_reorder_them():
     first, second = LessonFactory.create_batch(2, section=section)
     client = staff_client("view_lesson", "change_lesson")
 
-    response = client.get(f"/admin/coursehub/lesson/{second.pk}/move-up/")
+    response = client.post(f"/admin/coursehub/lesson/{second.pk}/move-up/")
 
     assert response.status_code == 302
     assert orders(section.lessons) == [second.pk, first.pk]

@@ -504,3 +504,37 @@ def test_the_page_fits_a_phone_screen(
     page.get_by_test_id("nav-account").click()
     expect(page.get_by_test_id("profile-form")).to_be_visible()
     fits_the_screen("phone-05-profile")
+
+
+def test_staff_reorder_lessons_in_the_admin_with_buttons_that_post(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page()
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: posted.append(request.method) if "/move-" in request.url else None,
+    )
+    page.goto(f"{demo_site}/admin/login/")
+    page.locator("#id_username").fill("admin")
+    page.locator("#id_password").fill("coursehub-demo")
+    page.locator("input[type=submit]").click()
+    page.goto(f"{demo_site}/admin/coursehub/section/?q=Loyihani+sozlash")
+    page.get_by_role("link", name="Loyihani sozlash").first.click()
+
+    titles = page.locator("tr.has_original td.field-title input")
+    first_row = page.locator("tr.has_original").first
+    expect(titles.nth(0)).to_have_value("Kursga kirish")
+    expect(titles.nth(1)).to_have_value("Virtual muhit va Django oʻrnatish")
+
+    first_row.get_by_role("button", name="Move down").click()
+    expect(titles.nth(0)).to_have_value("Virtual muhit va Django oʻrnatish")
+    expect(titles.nth(1)).to_have_value("Kursga kirish")
+    shoot(page, screenshots, "admin-01-lesson-moved")
+
+    # And back, through the button of the row it now occupies.
+    page.locator("tr.has_original").nth(1).get_by_role("button", name="Move up").click()
+    expect(titles.nth(0)).to_have_value("Kursga kirish")
+    assert posted == ["POST", "POST"]

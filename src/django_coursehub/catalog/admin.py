@@ -9,8 +9,11 @@ from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
 from django.db import models, router
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ordered_model.admin import (
     OrderedInlineModelAdminMixin,
     OrderedModelAdmin,
@@ -29,17 +32,77 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ("name",)
 
 
-class MovePermissionMixin:
-    """django-ordered-model's move links check no permission: any staff user could reorder."""
+#: The move buttons, in the order shown: (direction, label, icon of django-ordered-model).
+MOVES = (
+    ("top", gettext_lazy("Move to the top"), "ordered_model/arrow-top.gif"),
+    ("up", gettext_lazy("Move up"), "ordered_model/arrow-up.gif"),
+    ("down", gettext_lazy("Move down"), "ordered_model/arrow-down.gif"),
+    ("bottom", gettext_lazy("Move to the bottom"), "ordered_model/arrow-bottom.gif"),
+)
+
+
+class PostedMovesMixin:
+    """Moves as POST requests, by users who may change the model.
+
+    django-ordered-model moves on a plain GET link and checks no permission: any staff user
+    could reorder, and a link or image on another site could reorder for a logged-in admin. Here
+    each move is a button that posts the page's own form, CSRF token included, to the move URL.
+    """
 
     def move_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):  # type: ignore[attr-defined]
             raise PermissionDenied
         return super().move_view(request, *args, **kwargs)  # type: ignore[misc]
 
+    def move_url(self, obj: Any, direction: str) -> str:
+        raise NotImplementedError
 
-class SectionInline(MovePermissionMixin, OrderedTabularInline):
+    @admin.display(description=gettext_lazy("Move"))
+    def move_up_down_links(self, obj: Any) -> str:
+        if obj.pk is None:
+            return ""
+        # The change list's filters, kept across the move; a bare "?" when there are none.
+        query_string = self.request_query_string.rstrip("?")  # type: ignore[attr-defined]
+        return render_to_string(
+            "admin/coursehub/move_buttons.html",
+            {
+                "moves": [
+                    (label, self.move_url(obj, direction) + query_string, icon)
+                    for direction, label, icon in MOVES
+                ]
+            },
+        )
+
+
+class PostedMovesAdminMixin(PostedMovesMixin):
+    def move_url(self, obj: Any, direction: str) -> str:
+        site = self.admin_site.name  # type: ignore[attr-defined]
+        options = obj._meta
+        return reverse(
+            f"{site}:{options.app_label}_{options.model_name}_change_order",
+            args=[obj.pk, direction],
+        )
+
+
+class PostedMovesInlineMixin(PostedMovesMixin):
+    #: The foreign key to the page's object, whose order the rows share.
+    parent_field: str
+
+    def move_url(self, obj: Any, direction: str) -> str:
+        site = self.admin_site.name  # type: ignore[attr-defined]
+        parent = self.parent_model._meta.model_name  # type: ignore[attr-defined]
+        options = obj._meta
+        return reverse(
+            f"{site}:{options.app_label}_{parent}_{options.model_name}_change_order_inline",
+            args=[getattr(obj, f"{self.parent_field}_id"), obj.pk, direction],
+        )
+
+
+class SectionInline(PostedMovesInlineMixin, OrderedTabularInline):
     model = Section
+    parent_field = "course"
     fields = ("title", "order", "move_up_down_links")
     readonly_fields = ("order", "move_up_down_links")
     ordering = ("order",)
@@ -47,8 +110,9 @@ class SectionInline(MovePermissionMixin, OrderedTabularInline):
     show_change_link = True
 
 
-class LessonInline(MovePermissionMixin, OrderedTabularInline):
+class LessonInline(PostedMovesInlineMixin, OrderedTabularInline):
     model = Lesson
+    parent_field = "section"
     fk_name = "section"
     fields = ("title", "kind", "duration", "is_preview", "order", "move_up_down_links")
     readonly_fields = ("order", "move_up_down_links")
@@ -130,7 +194,7 @@ class CourseAdmin(RecountLessonsMixin, OrderedInlineModelAdminMixin, admin.Model
 
 @admin.register(Section)
 class SectionAdmin(
-    MovePermissionMixin, RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedModelAdmin
+    PostedMovesAdminMixin, RecountLessonsMixin, OrderedInlineModelAdminMixin, OrderedModelAdmin
 ):
     list_display = ("title", "course", "order", "move_up_down_links")
     list_filter = ("course__status",)
@@ -154,7 +218,7 @@ class SectionAdmin(
 
 
 @admin.register(Lesson)
-class LessonAdmin(MovePermissionMixin, OrderedModelAdmin):
+class LessonAdmin(PostedMovesAdminMixin, OrderedModelAdmin):
     list_display = (
         "title",
         "section",
