@@ -399,3 +399,10 @@ def test_error_messages_follow_the_requested_language(language, message):
 
     assert response.status_code == 404
     assert response.json()["detail"] == message
+
+
+@pytest.mark.django_db
+def test_error_messages_are_written_as_utf8_whatever_the_sites_renderer():
+    response = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/api/courses/987654/")
+
+    assert "Курс не найден.".encode() in response.content

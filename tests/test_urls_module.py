@@ -35,3 +35,12 @@ def test_ready_urlconf_answers_domain_errors_as_json(anon):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_ready_urlconf_writes_text_as_utf8_not_escapes(anon):
+    CourseFactory(title="Основы Python")
+
+    response = anon.get("/learn/courses/")
+
+    assert "Основы Python".encode() in response.content
+    assert b"\\u" not in response.content

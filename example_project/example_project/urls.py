@@ -6,8 +6,9 @@ from django.views.generic import TemplateView
 from ninja import NinjaAPI
 
 from django_coursehub.api import router as coursehub_router
+from django_coursehub.renderers import UTF8JSONRenderer
 
-api = NinjaAPI(title="django-coursehub demo")
+api = NinjaAPI(title="django-coursehub demo", renderer=UTF8JSONRenderer())
 api.add_router("/", coursehub_router)
 
 urlpatterns = [

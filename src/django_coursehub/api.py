@@ -53,7 +53,10 @@ def error_response(error: CoursehubError) -> JsonResponse:
     body: dict[str, Any] = {"detail": str(error.message), "code": error.code}
     if error.errors:
         body["errors"] = {field: [str(m) for m in msgs] for field, msgs in error.errors.items()}
-    response = JsonResponse(body, status=error.status_code)
+    # UTF-8, not \u escapes: a Russian message is a third of the size and readable in logs.
+    response = JsonResponse(
+        body, status=error.status_code, json_dumps_params={"ensure_ascii": False}
+    )
     if isinstance(error, Throttled):
         response["Retry-After"] = str(error.retry_after)
     return response

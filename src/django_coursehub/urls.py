@@ -12,11 +12,13 @@ from ninja import NinjaAPI
 
 import django_coursehub
 from django_coursehub.api import router
+from django_coursehub.renderers import UTF8JSONRenderer
 
 api = NinjaAPI(
     title="django-coursehub",
     version=django_coursehub.__version__,
     urls_namespace="coursehub",
+    renderer=UTF8JSONRenderer(),
 )
 api.add_router("/", router)
 
