@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.test import Client
 
 from django_coursehub.accounts.tokens import token_pair_for_user
@@ -91,6 +92,17 @@ def payments(settings: Any) -> dict[str, dict[str, Any]]:
         "PAYMENTS": copy.deepcopy(PAYMENT_SETTINGS),
     }
     return settings.COURSEHUB["PAYMENTS"]
+
+
+@pytest.fixture
+def certificate_storage(settings: Any) -> Any:
+    """A fresh in-memory storage for certificate PDFs (alias ``certificates``)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "certificates": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.COURSEHUB = {"CERTIFICATE_STORAGE": "certificates"}
+    return storages["certificates"]
 
 
 @pytest.fixture

@@ -1,16 +1,20 @@
-"""``manage.py coursehub_issue_certificates``: the certificates a failed automatic issue missed."""
+"""The certificates commands: issuing what a failed automatic issue missed, pruning cached PDFs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from django_coursehub.certificates import services
 from django_coursehub.certificates.models import Certificate
+from django_coursehub.certificates.rendering import CertificateSnapshot
 from django_coursehub.management.commands import coursehub_issue_certificates
 from tests.factories import (
     CertificateFactory,
@@ -122,3 +126,93 @@ def test_a_backlog_larger_than_a_batch_is_issued_whole(monkeypatch):
 
     assert issue_certificates().endswith("5 certificate(s) issued.\n")
     assert Certificate.objects.filter(enrollment__course=course).count() == 5
+
+
+# coursehub_prune_certificate_pdfs -----------------------------------------------------------
+
+
+def prune(*arguments: str) -> str:
+    output = StringIO()
+    call_command("coursehub_prune_certificate_pdfs", *arguments, stdout=output)
+    return output.getvalue()
+
+
+def cache_pdf(certificate: Certificate, verify_url: str = "https://academy.uz/v") -> str:
+    services.certificate_pdf(certificate=certificate, verify_url=verify_url)
+    snapshot = CertificateSnapshot.from_certificate(certificate)
+    return services.pdf_storage_name(snapshot, verify_url=verify_url)
+
+
+def cached() -> set[str]:
+    folder = storages["certificates"].listdir(services.PDF_FOLDER)[1]
+    return {f"{services.PDF_FOLDER}/{name}" for name in folder}
+
+
+def test_pdfs_of_revoked_and_deleted_certificates_are_pruned_valid_ones_kept(certificate_storage):
+    kept = cache_pdf(CertificateFactory())
+    revoked_certificate = CertificateFactory()
+    revoked = cache_pdf(revoked_certificate)
+    services.certificate_revoke(certificate=revoked_certificate, reason="Copied work")
+    deleted_certificate = CertificateFactory()
+    deleted = cache_pdf(deleted_certificate)
+    deleted_certificate.delete()
+
+    output = prune()
+
+    assert cached() == {kept}
+    assert f"{revoked}\trevoked or deleted" in output
+    assert f"{deleted}\trevoked or deleted" in output
+    assert output.endswith("2 of 3 cached PDF(s) deleted.\n")
+
+
+def test_older_than_also_prunes_valid_pdfs_not_written_for_that_long(certificate_storage):
+    certificate = CertificateFactory()
+    old = cache_pdf(certificate, "https://old.academy.uz/v")
+    recent = cache_pdf(certificate, "https://academy.uz/v")
+    days_ago = {old: 31, recent: 29}
+
+    with mock.patch.object(
+        type(certificate_storage),
+        "get_modified_time",
+        lambda storage, name: timezone.now() - timedelta(days=days_ago[name]),
+    ):
+        output = prune("--older-than", "30")
+
+    assert cached() == {recent}
+    assert f"{old}\tunused" in output
+
+
+def test_older_than_needs_a_storage_that_knows_when_files_were_written(certificate_storage):
+    cache_pdf(CertificateFactory())
+
+    with (
+        mock.patch.object(
+            type(certificate_storage), "get_modified_time", side_effect=NotImplementedError
+        ),
+        pytest.raises(CommandError, match="run without --older-than"),
+    ):
+        prune("--older-than", "30")
+
+
+def test_a_dry_run_of_prune_deletes_nothing(certificate_storage):
+    certificate = CertificateFactory()
+    name = cache_pdf(certificate)
+    services.certificate_revoke(certificate=certificate, reason="Copied work")
+
+    output = prune("--dry-run")
+
+    assert cached() == {name}
+    assert output.endswith("1 of 1 cached PDF(s) would be deleted.\n")
+
+
+def test_prune_with_nothing_cached_has_nothing_to_do(certificate_storage):
+    assert prune() == "0 of 0 cached PDF(s) deleted.\n"
+
+
+def test_a_pdf_pruned_while_it_is_being_served_is_rendered_again(certificate_storage):
+    certificate = CertificateFactory()
+    first = services.certificate_pdf(certificate=certificate, verify_url="https://academy.uz/v")
+    with mock.patch.object(type(certificate_storage), "open", side_effect=FileNotFoundError):
+        again = services.certificate_pdf(certificate=certificate, verify_url="https://academy.uz/v")
+
+    assert again == first

@@ -10,7 +10,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.files.storage import storages
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
@@ -49,17 +48,6 @@ def text_of(pdf: bytes) -> str:
 def render(**changes: Any) -> bytes:
     snapshot = dataclasses.replace(SNAPSHOT, **changes)
     return render_certificate_pdf(snapshot, verify_url=VERIFY_URL.format(code=snapshot.code))
-
-
-@pytest.fixture
-def storage(settings: Any) -> Any:
-    """Certificates stored in memory, under the storage alias ``certificates``."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "certificates": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    }
-    settings.COURSEHUB = {"CERTIFICATE_STORAGE": "certificates"}
-    return storages["certificates"]
 
 
 # The default renderer ----------------------------------------------------------------------
@@ -130,7 +118,7 @@ def test_a_language_without_a_catalogue_is_labelled_in_english():
 
 
 @pytest.mark.django_db
-def test_the_served_pdf_carries_the_stored_names(storage):
+def test_the_served_pdf_carries_the_stored_names(certificate_storage):
     learner = UserFactory(first_name="O‘g‘iloy", last_name="Oʻrinboyeva")
     certificate = CertificateFactory(enrollment=CompletedEnrollmentFactory(user=learner))
 
@@ -205,7 +193,7 @@ def test_long_names_and_titles_stay_on_the_page():
 
 
 @pytest.mark.django_db
-def test_the_pdf_is_rendered_once_and_then_read_from_the_storage(storage):
+def test_the_pdf_is_rendered_once_and_then_read_from_the_storage(certificate_storage):
     certificate = CertificateFactory()
     url = f"/api/certificates/{certificate.code}/pdf/"
 
@@ -217,15 +205,15 @@ def test_the_pdf_is_rendered_once_and_then_read_from_the_storage(storage):
 
     assert renderer.call_count == 1
     assert first.content == second.content
-    files = storage.listdir("coursehub/certificates")[1]
+    files = certificate_storage.listdir("coursehub/certificates")[1]
     assert len(files) == 1
     assert files[0].startswith(f"{certificate.code}-")
-    with storage.open(f"coursehub/certificates/{files[0]}") as stored:
+    with certificate_storage.open(f"coursehub/certificates/{files[0]}") as stored:
         assert stored.read() == first.content
 
 
 @pytest.mark.django_db
-def test_a_new_verify_url_renders_a_new_file(storage, settings):
+def test_a_new_verify_url_renders_a_new_file(certificate_storage, settings):
     certificate = CertificateFactory()
     url = f"/api/certificates/{certificate.code}/pdf/"
     before = ApiClient().get(url).content
@@ -235,7 +223,7 @@ def test_a_new_verify_url_renders_a_new_file(storage, settings):
 
     assert before != after
     assert f"https://academy.uz/certificates/{certificate.code}" in text_of(after)
-    assert len(storage.listdir("coursehub/certificates")[1]) == 2
+    assert len(certificate_storage.listdir("coursehub/certificates")[1]) == 2
 
 
 def test_the_file_name_changes_with_everything_that_shapes_the_bytes(settings):
@@ -270,7 +258,7 @@ def plain_renderer(snapshot: CertificateSnapshot, *, verify_url: str) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_site_renderer_from_settings_draws_the_pdf(storage, settings):
+def test_a_site_renderer_from_settings_draws_the_pdf(certificate_storage, settings):
     settings.COURSEHUB = {
         **settings.COURSEHUB,
         "CERTIFICATE_RENDERER": "tests.test_certificates_pdf.plain_renderer",

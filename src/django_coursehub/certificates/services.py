@@ -226,6 +226,10 @@ def _renderer_path() -> str:
     return f"{configured.__module__}.{configured.__qualname__}"
 
 
+#: Where rendered PDFs are kept in ``CERTIFICATE_STORAGE``: a cache, re-rendered when missing.
+PDF_FOLDER = "coursehub/certificates"
+
+
 def pdf_storage_name(snapshot: CertificateSnapshot, *, verify_url: str) -> str:
     """The file name of a rendering: the code plus a fingerprint of everything that shapes
     the bytes, so a new renderer, package version, snapshot or URL never reuses a stale file."""
@@ -243,7 +247,7 @@ def pdf_storage_name(snapshot: CertificateSnapshot, *, verify_url: str) -> str:
             sort_keys=True,
         ).encode()
     ).hexdigest()[:20]
-    return f"coursehub/certificates/{snapshot.code}-{fingerprint}.pdf"
+    return f"{PDF_FOLDER}/{snapshot.code}-{fingerprint}.pdf"
 
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
@@ -258,9 +262,12 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     storage = storages[app_settings.CERTIFICATE_STORAGE]
     name = pdf_storage_name(snapshot, verify_url=verify_url)
     if storage.exists(name):
-        with storage.open(name, "rb") as stored:
-            content: bytes = stored.read()
-            return content
+        try:
+            with storage.open(name, "rb") as stored:
+                content: bytes = stored.read()
+                return content
+        except FileNotFoundError:
+            pass  # pruned between the two calls (coursehub_prune_certificate_pdfs): render again
     content = app_settings.CERTIFICATE_RENDERER(snapshot, verify_url=verify_url)
     saved = storage.save(name, ContentFile(content))
     if saved != name:
