@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.http import JsonResponse
 from django.test import override_settings
 from django.utils import translation
 
 from django_coursehub.accounts.models import Profile
+from django_coursehub.validation_errors import translate_validation_errors, translated_entry
 from tests.conftest import ApiClient
-from tests.factories import UserFactory
+from tests.factories import InstructorFactory, UserFactory
 
 MISSING_COURSE = "/api/courses/987654/"
 NOT_FOUND = {"uz": "Kurs topilmadi.", "ru": "Курс не найден.", "en": "Course not found."}
@@ -116,3 +120,101 @@ def test_the_profile_language_costs_no_query(django_assert_num_queries):
     # One query reads the caller with their profile, one looks for the course.
     with django_assert_num_queries(2):
         assert detail_and_language(client)[1] == "ru"
+
+
+# The messages of django-ninja's 422 answers -------------------------------------------------
+
+
+def validation_messages(response) -> list[tuple[str, str]]:
+    assert response.status_code == 422
+    return [(entry["type"], entry["msg"]) for entry in response.json()["detail"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", [("missing", "Обязательное поле.")]),
+        ("uz", [("missing", "Bu maydon toʻldirilishi shart.")]),
+        ("en", [("missing", "This field is required.")]),
+    ],
+)
+def test_schema_errors_speak_the_requested_language(language, expected):
+    client = ApiClient(InstructorFactory(), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert validation_messages(client.post("/api/courses/", {})) == expected
+
+
+def test_schema_errors_keep_their_type_location_and_context():
+    client = ApiClient(InstructorFactory(), HTTP_ACCEPT_LANGUAGE="ru")
+
+    (entry,) = client.post("/api/courses/", {"title": "x" * 201}).json()["detail"]
+
+    assert entry == {
+        "type": "string_too_long",
+        "loc": ["body", "payload", "title"],
+        "msg": "Введите не более 200 символов.",
+        "ctx": {"max_length": 200},
+    }
+
+
+def test_schema_errors_follow_the_profile_language_too():
+    instructor = InstructorFactory()
+    Profile.objects.create(user=instructor, preferred_language="uz")
+    client = ApiClient(instructor, HTTP_ACCEPT_LANGUAGE="ru")
+
+    response = client.post("/api/courses/", {"title": "Kurs", "category": 0})
+
+    assert validation_messages(response) == [
+        ("greater_than_equal", "Kamida 1 boʻlgan qiymat kiriting.")
+    ]
+
+
+def test_the_packages_own_field_rules_are_translated_without_pydantics_prefix():
+    client = ApiClient(InstructorFactory(), HTTP_ACCEPT_LANGUAGE="ru")
+
+    response = client.post("/api/courses/", {"title": "Kurs", "price": "1e3"})
+
+    assert validation_messages(response) == [
+        (
+            "value_error",
+            'Число записывается только цифрами, не более 2 знаков после точки, например "4.50".',
+        )
+    ]
+
+
+def test_a_choice_lists_the_choices_without_an_english_or():
+    client = ApiClient(InstructorFactory(), HTTP_ACCEPT_LANGUAGE="uz")
+
+    response = client.post("/api/courses/", {"title": "Kurs", "level": "guru"})
+
+    assert validation_messages(response) == [
+        (
+            "literal_error",
+            "Quyidagilardan birini tanlang: 'beginner', 'intermediate', 'advanced', 'all'.",
+        )
+    ]
+
+
+def test_query_parameters_are_translated_like_bodies():
+    response = ApiClient(HTTP_ACCEPT_LANGUAGE="ru").get("/api/courses/", {"page": "abc"})
+
+    assert validation_messages(response) == [("int_parsing", "Ожидается целое число.")]
+
+
+def test_an_error_type_without_a_translation_keeps_pydantics_words():
+    entry = {"type": "uuid_parsing", "loc": ["query", "id"], "msg": "Input should be a UUID"}
+
+    assert translated_entry(entry) == entry
+
+
+def test_a_context_of_another_shape_keeps_the_original_message():
+    entry = {"type": "string_too_long", "loc": ["body"], "msg": "Too long", "ctx": {}}
+
+    assert translated_entry(entry) == entry
+
+
+def test_a_422_of_another_shape_from_the_hosts_own_handler_is_left_alone():
+    body = {"errors": {"title": ["Field required"]}}
+    view = translate_validation_errors(lambda request: JsonResponse(body, status=422))
+
+    assert json.loads(view(None).content) == body

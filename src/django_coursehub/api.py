@@ -34,6 +34,7 @@ from django_coursehub.learning.api import router as learning_router
 from django_coursehub.notifications.api import router as notifications_router
 from django_coursehub.payments.api import router as payments_router
 from django_coursehub.reviews.api import router as reviews_router
+from django_coursehub.validation_errors import translate_validation_errors
 from django_coursehub.wishlist.api import router as wishlist_router
 
 logger = logging.getLogger(__name__)
@@ -143,4 +144,5 @@ router.add_router("/certificates/", certificates_router)
 router.add_router("/notifications/", notifications_router)
 router.add_decorator(render_domain_errors, mode="operation")
 router.add_decorator(refuse_oversized_bodies, mode="view")
+router.add_decorator(translate_validation_errors, mode="view")
 router.add_decorator(restore_language, mode="view")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import (
     BaseModel,
@@ -28,7 +29,7 @@ MAX_ID = 2**63 - 1
 
 def _reject_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("NUL characters are not allowed.")
+        raise ValueError(gettext("NUL characters are not allowed."))
     return value
 
 
@@ -183,7 +184,7 @@ class InputSchema(Schema):
     @classmethod
     def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
         if not isinstance(values, dict):
-            raise ValueError("The request body must be a JSON object.")
+            raise ValueError(gettext("The request body must be a JSON object."))
         return handler(values)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import (
     BaseModel,
@@ -55,11 +56,15 @@ class PlainDecimal:
     def _plain(self, value: Any) -> Any:
         if isinstance(value, float):
             if not value.is_integer():
-                raise ValueError('A number with decimals is written as a string, such as "4.50".')
+                raise ValueError(
+                    gettext('A number with decimals is written as a string, such as "4.50".')
+                )
             return int(value)
         if isinstance(value, str) and self.pattern.fullmatch(value) is None:
             raise ValueError(
-                'A number is written in plain digits, with up to 2 decimals, such as "4.50".'
+                gettext(
+                    'A number is written in plain digits, with up to 2 decimals, such as "4.50".'
+                )
             )
         return value
 
