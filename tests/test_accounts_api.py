@@ -16,7 +16,7 @@ from ninja_jwt.tokens import RefreshToken
 from django_coursehub.accounts.models import Profile
 from django_coursehub.accounts.tokens import PASSWORD_STAMP_CLAIM, password_stamp
 from tests.conftest import ApiClient
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -857,3 +857,46 @@ def test_an_exact_username_wins_over_someone_elses_email(client):
     tokens = login(client, owner.username).json()
 
     assert bearer(tokens["access"]).get(PROFILE).json()["id"] == owner.id
+
+
+# Deleting my account -------------------------------------------------------------------------
+
+
+def test_deleting_my_account_answers_204_and_closes_it(api_as):
+    user = UserFactory()
+    client = api_as(user)
+
+    response = client.post("/api/auth/delete-account/", {"password": PASSWORD})
+
+    assert response.status_code == 204
+    assert response.content == b""
+    user.refresh_from_db()
+    assert (user.username, user.is_active) == (f"erased-{user.pk}", False)
+    assert client.get("/api/auth/profile/").status_code == 401
+    login = {"username": user.username, "password": PASSWORD}
+    assert ApiClient().post("/api/auth/login/", login).status_code == 401
+
+
+def test_deleting_my_account_with_a_wrong_password_is_a_400_and_changes_nothing(api_as):
+    user = UserFactory()
+
+    response = api_as(user).post("/api/auth/delete-account/", {"password": "not-it"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"password": ["The current password is wrong."]}
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_an_instructor_with_courses_is_told_to_hand_them_over_first(api_as):
+    owner = CourseFactory().owner
+
+    response = api_as(owner).post("/api/auth/delete-account/", {"password": PASSWORD})
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "owns_courses"
+
+
+def test_deleting_an_account_needs_a_token_and_a_password(api_as):
+    assert ApiClient().post("/api/auth/delete-account/", {"password": PASSWORD}).status_code == 401
+    assert api_as(UserFactory()).post("/api/auth/delete-account/", {}).status_code == 422

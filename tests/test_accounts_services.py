@@ -15,6 +15,7 @@ from ninja_jwt.tokens import RefreshToken
 from django_coursehub.accounts import services
 from django_coursehub.accounts.models import Profile
 from django_coursehub.accounts.tokens import user_for_access_token, user_for_token
+from django_coursehub.certificates.models import Certificate
 from django_coursehub.exceptions import (
     Conflict,
     InvalidInput,
@@ -22,7 +23,20 @@ from django_coursehub.exceptions import (
     PermissionDenied,
     Throttled,
 )
-from tests.factories import PASSWORD, UserFactory
+from django_coursehub.learning.models import Enrollment
+from django_coursehub.notifications.models import NotificationPreference
+from django_coursehub.reviews.models import Review
+from django_coursehub.reviews.services import review_create
+from django_coursehub.signals import account_erased
+from django_coursehub.wishlist.models import WishlistItem
+from tests.factories import (
+    PASSWORD,
+    CertificateFactory,
+    CourseFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -454,3 +468,121 @@ def test_profile_update_accepts_empty_strings_to_clear_optional_fields():
     services.profile_update(user=user, changes={"avatar_url": "", "preferred_language": ""})
     profile = Profile.objects.get(user=user)
     assert (profile.avatar_url, profile.preferred_language) == ("", "")
+
+
+# Erasing an account --------------------------------------------------------------------------
+
+
+def test_erasing_an_account_removes_the_personal_data_and_closes_it():
+    user = UserFactory(username="madina", email="madina@example.uz", first_name="Madina")
+    Profile.objects.create(user=user, bio="Talaba", preferred_language="uz")
+    NotificationFactory(recipient=user)
+    NotificationPreferenceFactory(user=user)
+    WishlistItem.objects.create(user=user, course=CourseFactory())
+
+    erased = services.account_erase(user=user)
+
+    erased.refresh_from_db()
+    assert (erased.username, erased.email, erased.first_name, erased.last_name) == (
+        f"erased-{user.pk}",
+        "",
+        "",
+        "",
+    )
+    assert not erased.is_active
+    assert not erased.has_usable_password()
+    assert not Profile.objects.filter(user=user).exists()
+    assert not erased.coursehub_notifications.exists()
+    assert not NotificationPreference.objects.filter(user=user).exists()
+    assert not WishlistItem.objects.filter(user=user).exists()
+
+
+def test_erasing_keeps_what_others_rely_on_under_the_placeholder_name():
+    certificate = CertificateFactory()
+    user = certificate.user
+    review = review_create(user=user, course=certificate.course, rating=5, comment="Zo'r")
+    holder_name = certificate.holder_name
+
+    services.account_erase(user=user)
+
+    assert Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).exists()
+    assert Review.objects.get(pk=review.pk).user.username == f"erased-{user.pk}"
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.holder_name) == (
+        Certificate.Status.ISSUED,
+        holder_name,
+    )
+
+
+def test_every_token_of_an_erased_account_stops_working():
+    user = UserFactory()
+    tokens = services.tokens_issue(user=user)
+
+    services.account_erase(user=user)
+
+    assert user_for_access_token(tokens["access"]) is None
+    with pytest.raises(NotAuthenticated):
+        services.token_refresh(refresh=tokens["refresh"])
+
+
+def test_the_username_and_email_of_an_erased_account_are_free_again():
+    user = UserFactory(username="madina", email="madina@example.uz")
+    services.account_erase(user=user)
+
+    again = services.user_register(
+        username="madina", email="madina@example.uz", password=NEW_PASSWORD
+    )
+
+    assert again.pk != user.pk
+
+
+def test_an_instructor_who_owns_courses_cannot_be_erased():
+    course = CourseFactory()
+
+    with pytest.raises(Conflict) as refused:
+        services.account_erase(user=course.owner)
+
+    assert refused.value.code == "owns_courses"
+    course.owner.refresh_from_db()
+    assert course.owner.is_active
+
+
+def test_account_erased_is_sent_once_the_erasure_commits(django_capture_on_commit_callbacks):
+    received: list[Any] = []
+
+    def receive(sender: type, user: Any, **kwargs: Any) -> None:
+        received.append(user.username)
+
+    account_erased.connect(receive)
+    try:
+        user = UserFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.account_erase(user=user)
+    finally:
+        account_erased.disconnect(receive)
+
+    assert received == [f"erased-{user.pk}"]
+
+
+def test_closing_ones_own_account_needs_the_current_password():
+    user = UserFactory()
+
+    with pytest.raises(InvalidInput) as refused:
+        services.account_close(user=user, password="not-it", client_ip=IP)
+
+    assert list(refused.value.errors) == ["password"]
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_guesses_of_the_password_to_close_an_account_are_throttled(settings):
+    settings.COURSEHUB = {"LOGIN_FAILURE_LIMIT": 2}
+    user = UserFactory()
+    for _attempt in range(2):
+        with pytest.raises(InvalidInput):
+            services.account_close(user=user, password="not-it", client_ip=IP)
+
+    with pytest.raises(Throttled):
+        services.account_close(user=user, password=PASSWORD, client_ip=IP)
+    user.refresh_from_db()
+    assert user.is_active

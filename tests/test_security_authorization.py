@@ -287,6 +287,14 @@ OPERATIONS: tuple[Op, ...] = (
         body=lambda w, t, role: {"old_password": PASSWORD, "new_password": "Another-Horse-77"},
         spares_learner=True,
     ),
+    # Everyone closes their own account only; an owner of courses must hand them over first.
+    Op(
+        "POST",
+        "/api/auth/delete-account/",
+        expect(401, 204, owner=409),
+        body=lambda w, t, role: {"password": PASSWORD},
+        spares_learner=True,
+    ),
     Op("GET", "/api/auth/profile/", SIGNED_IN_READ),
     Op(
         "PUT",

@@ -45,6 +45,12 @@ order_paid = Signal()
 order_refunded = Signal()
 
 
+#: An account's personal data was erased and the account closed (see ``account_erase``); its
+#: username is now ``erased-<id>``. Erase your own data about this person here.
+#: Arguments: ``user``.
+account_erased = Signal()
+
+
 def send_on_commit(signal: Signal, *, sender: type, **kwargs: Any) -> None:
     """Send ``signal`` once the current transaction commits (at once outside a transaction).
 

@@ -10,6 +10,7 @@ from django_coursehub.accounts import services
 from django_coursehub.accounts.auth import AuthenticatedRequest, jwt_auth
 from django_coursehub.accounts.schemas import (
     AccessOut,
+    AccountDeleteIn,
     LoginIn,
     PasswordChangeIn,
     ProfileIn,
@@ -105,6 +106,26 @@ def password_change(request: AuthenticatedRequest, payload: PasswordChangeIn) ->
         new_password=payload.new_password,
         client_ip=client_ip(request),
     )
+
+
+@router.post(
+    "/delete-account/",
+    auth=jwt_auth,
+    response={204: None, **error_responses(400, 401, 409, 429)},
+    summary="Delete my account (my personal data is erased)",
+    description=(
+        "Confirmed with the current password. The name, e-mail address, password, profile, "
+        "notifications and wishlist are erased and the account is closed; enrollments, reviews, "
+        "orders and certificates stay, under the username `erased-<id>`. Every token stops "
+        "working. An instructor who still owns courses gets 409 `owns_courses`."
+    ),
+    url_name="coursehub-delete-account",
+)
+def delete_account(request: AuthenticatedRequest, payload: AccountDeleteIn) -> Any:
+    services.account_close(
+        user=request.auth, password=payload.password, client_ip=client_ip(request)
+    )
+    return Status(204, None)
 
 
 @router.get(

@@ -83,6 +83,12 @@ class PasswordChangeIn(InputSchema):
     new_password: Password
 
 
+class AccountDeleteIn(InputSchema):
+    """The current password, confirming that the account's owner is asking."""
+
+    password: Password
+
+
 class ProfileIn(InputSchema):
     """Editable profile fields. PUT and PATCH both change only the fields that are sent."""
 

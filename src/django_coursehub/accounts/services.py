@@ -1,4 +1,4 @@
-"""Account state changes: registration, login, tokens, profile and password."""
+"""Account state changes: registration, login, tokens, profile, password and erasure."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from django_coursehub.accounts.tokens import (
     token_pair_for_user,
     user_for_token,
 )
+from django_coursehub.catalog.models import Course
 from django_coursehub.conf import app_settings
 from django_coursehub.exceptions import (
     Conflict,
@@ -32,7 +33,10 @@ from django_coursehub.exceptions import (
     NotAuthenticated,
     PermissionDenied,
 )
+from django_coursehub.notifications.models import Notification, NotificationPreference
+from django_coursehub.signals import account_erased, send_on_commit
 from django_coursehub.validators import validate_email_address, validate_web_url
+from django_coursehub.wishlist.models import WishlistItem
 
 USER_FIELDS = ("first_name", "last_name", "email")
 PROFILE_FIELDS = ("headline", "bio", "avatar_url", "preferred_language")
@@ -209,6 +213,16 @@ def token_blacklist(*, user: Any, refresh: str) -> None:
     _blacklist_once(token, refresh, user)
 
 
+def _confirm_password(user: Any, password: str, *, field: str, client_ip: str) -> None:
+    """Check the caller's current password, with guesses throttled like logins, so that a
+    stolen access token cannot be used to find the password (or to close the account)."""
+    throttle_key = f"current-password:{user.pk}"
+    reserve_login_attempt(throttle_key, client_ip, account=throttle_key)
+    if not user.check_password(password):
+        raise InvalidInput(errors={field: [str(_("The current password is wrong."))]})
+    reset_login_failures(throttle_key, client_ip, account=throttle_key)
+
+
 @transaction.atomic
 def password_change(
     *, user: Any, old_password: str, new_password: str, client_ip: str
@@ -218,11 +232,7 @@ def password_change(
     Guesses of the current password are throttled like logins, so a stolen access token cannot
     be used to find the password.
     """
-    throttle_key = f"password-change:{user.pk}"
-    reserve_login_attempt(throttle_key, client_ip, account=throttle_key)
-    if not user.check_password(old_password):
-        raise InvalidInput(errors={"old_password": [str(_("The current password is wrong."))]})
-    reset_login_failures(throttle_key, client_ip, account=throttle_key)
+    _confirm_password(user, old_password, field="old_password", client_ip=client_ip)
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as error:
@@ -266,3 +276,42 @@ def profile_update(*, user: Any, changes: dict[str, Any]) -> Any:
         profile.save(update_fields=[*profile_changes, "updated_at"])
     user.coursehub_profile = profile
     return user
+
+
+@transaction.atomic
+def account_erase(*, user: Any) -> Any:
+    """Erase the personal data of an account and close it for good; returns the closed user.
+
+    The name, e-mail address, password, profile, notifications, notification preferences and
+    wishlist go. What other people and the books rely on stays, under the placeholder username
+    ``erased-<id>``: enrollments and progress (course statistics), reviews (course ratings),
+    orders and provider transactions (accounting), and issued certificates, which keep the
+    holder's name as issued (staff may revoke them). An instructor who still owns courses is
+    refused with :class:`Conflict`: their learners depend on those courses.
+    """
+    user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+    if Course.objects.filter(owner=user).exists():
+        raise Conflict(
+            _("You still own courses. Ask the site's staff to hand them over first."),
+            code="owns_courses",
+        )
+    for field in ("first_name", "last_name", user.get_email_field_name()):
+        if hasattr(user, field):
+            setattr(user, field, "")
+    setattr(user, user.USERNAME_FIELD, f"erased-{user.pk}")
+    user.set_unusable_password()
+    user.is_active = False
+    user.save()
+    Profile.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    WishlistItem.objects.filter(user=user).delete()
+    send_on_commit(account_erased, sender=type(user), user=user)
+    return user
+
+
+@transaction.atomic
+def account_close(*, user: Any, password: str, client_ip: str) -> None:
+    """The user closes their own account: the password confirms it, then :func:`account_erase`."""
+    _confirm_password(user, password, field="password", client_ip=client_ip)
+    account_erase(user=user)
