@@ -106,15 +106,16 @@ CONFIG = SchemathesisConfig.from_dict(
             {
                 # Rules about the data, not the request's shape, which OpenAPI cannot state: a
                 # new password must pass AUTH_PASSWORD_VALIDATORS (not too common, not like the
-                # username) and the current one must be right; a position must be within the
-                # current list (its length is the database's); a course's category, and the
-                # category filter, must name an existing category; lessons are listed by
-                # `section` or `course`, one of two optional parameters. A schema-valid request
-                # breaking them is a 400 (`invalid`), so 400 is accepted; a 422 (the request does
-                # not match its schema) still fails.
+                # username) and the current one must be right (also to delete the account); a
+                # position must be within the current list (its length is the database's); a
+                # course's category, and the category filter, must name an existing category;
+                # lessons are listed by `section` or `course`, one of two optional parameters.
+                # A schema-valid request breaking them is a 400 (`invalid`), so 400 is accepted;
+                # a 422 (the request does not match its schema) still fails.
                 "include-name": [
                     "POST /api/auth/register/",
                     "POST /api/auth/password/",
+                    "POST /api/auth/delete-account/",
                     "POST /api/sections/",
                     "POST /api/sections/{section_id}/move/",
                     "GET /api/lessons/",
