@@ -2,8 +2,9 @@
 
 A learner finds a course, registers, enrolls, completes every lesson, reviews the course,
 downloads the certificate and reads the notifications; another keeps a wishlist, follows their
-courses and edits their profile, whose language the API then speaks; the page speaks Uzbek and
-Russian with the API's own messages; and it fits a phone's screen. Screenshots of the key steps
+courses and edits their profile, whose language the API then speaks; a third deletes their
+account, which an instructor who owns courses cannot; the page speaks Uzbek and Russian with the
+API's own messages; and it fits a phone's screen. Screenshots of the key steps
 are written to ``browser-screenshots/`` (see conftest.py).
 """
 
@@ -413,6 +414,108 @@ def test_a_learner_keeps_a_wishlist_follows_their_courses_and_edits_their_profil
     assert refused.headers["content-language"] == "ru"
     assert refused.json()["detail"] == "Отправленные данные некорректны."
     assert refused.json()["errors"] == {"avatar_url": ["Введите правильный URL."]}
+
+
+def is_account_deletion(request: Any) -> bool:
+    return request.method == "POST" and urlsplit(request.url).path == "/api/auth/delete-account/"
+
+
+def test_a_learner_deletes_their_account_which_an_instructor_with_courses_cannot(
+    new_page: Callable[..., Any], demo_site: str, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page()
+    traffic = Traffic(page)
+    username = f"kamola-{uuid.uuid4().hex[:6]}"
+
+    page.goto(f"{demo_site}/#/account")
+    settled(page)
+    page.get_by_test_id("register-username").fill(username)
+    page.get_by_test_id("register-email").fill(f"{username}@example.com")
+    page.get_by_test_id("register-password").fill(PASSWORD)
+    page.get_by_test_id("register-first_name").fill("Kamola")
+    page.get_by_test_id("register-last_name").fill("Xoʻjayeva")
+    page.get_by_test_id("register-submit").click()
+    expect(page.get_by_test_id("session-user")).to_have_text(username)
+
+    # The danger zone says what goes and what stays, and asks once more before deleting.
+    page.get_by_test_id("nav-account").click()
+    zone = page.get_by_test_id("delete-form")
+    expect(zone.get_by_role("heading", level=2)).to_have_text("Delete my account")
+    expect(zone).to_contain_text("notifications and wishlist")
+    expect(zone).to_contain_text("under an anonymous name")
+    password = page.get_by_test_id("delete-password")
+    confirm_step = page.get_by_test_id("delete-confirm-step")
+    expect(confirm_step).to_be_hidden()
+    password.fill("not-my-password")
+    page.get_by_test_id("delete-start").click()
+    expect(confirm_step).to_be_visible()
+    expect(page.get_by_test_id("delete-start")).to_be_hidden()
+    expect(page.get_by_test_id("delete-cancel")).to_be_focused()
+    shoot(page, screenshots, "delete-01-danger-zone")
+
+    # A wrong password: the API's message under the field, and the question asked again next time.
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.get_by_test_id("delete-password-error")).to_have_text(
+        "The current password is wrong."
+    )
+    expect(message(page)).to_have_text("The submitted data is not valid.")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_be_focused()
+    expect(confirm_step).to_be_hidden()
+    expect(page.get_by_test_id("session-user")).to_have_text(username)
+    shoot(page, screenshots, "delete-02-wrong-password")
+
+    # Enter in the field only asks, and cancelling sends nothing.
+    password.fill(PASSWORD)
+    password.press("Enter")
+    expect(confirm_step).to_be_visible()
+    page.get_by_test_id("delete-cancel").click()
+    expect(confirm_step).to_be_hidden()
+    expect(page.get_by_test_id("delete-start")).to_be_focused()
+
+    page.get_by_test_id("delete-start").click()
+    with page.expect_request(is_account_deletion) as deletion:
+        page.get_by_test_id("delete-confirm").click()
+    expect(message(page)).to_have_text("Your account was deleted.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Course catalogue")
+    expect(page.get_by_test_id("session-user")).to_have_text("Log in")
+    expect(page.get_by_test_id("nav-my-courses")).to_be_hidden()
+    shoot(page, screenshots, "delete-03-deleted")
+    deletions = [status for _, path, status in traffic.calls if path == "/api/auth/delete-account/"]
+    assert deletions == [400, 204], traffic.calls
+    assert not any(path == "/api/auth/logout/" for _, path, _ in traffic.calls)
+
+    # The page forgot a token that is dead anyway, and the old credentials open nothing.
+    old_access = deletion.value.headers["authorization"]
+    refused = page.request.get(
+        f"{demo_site}/api/auth/profile/", headers={"Authorization": old_access}
+    )
+    assert refused.status == 401
+    page.get_by_test_id("nav-account").click()
+    log_in(page, username, PASSWORD)
+    expect(message(page)).to_have_text("Unable to log in with the provided credentials.")
+    expect(page.get_by_test_id("session-user")).to_have_text("Log in")
+
+    # An instructor who owns courses is refused, in the language of their profile (Uzbek).
+    log_in(page, "dilnoza", "coursehub-demo")
+    expect(page.get_by_test_id("session-user")).to_have_text("dilnoza")
+    expect(page.locator("html")).to_have_attribute("lang", "uz")
+    page.get_by_test_id("nav-account").click()
+    expect(zone.get_by_role("heading", level=2)).to_have_text("Hisobni oʻchirish")
+    password.fill("coursehub-demo")
+    page.get_by_test_id("delete-start").click()
+    page.get_by_test_id("delete-confirm").click()
+    expect(message(page)).to_have_text(
+        "Sizda hali kurslar bor. Avval sayt xodimlaridan ularni boshqa oʻqituvchiga "
+        "oʻtkazishni soʻrang."
+    )
+    expect(page.get_by_test_id("delete-password-error")).to_be_hidden()
+    expect(page.get_by_test_id("session-user")).to_have_text("dilnoza")
+    shoot(page, screenshots, "delete-04-instructor-refused-uz")
+    assert ("POST", "/api/auth/delete-account/", 409) in traffic.calls
+    assert not any(status >= 500 for _, _, status in traffic.calls)
 
 
 def test_the_page_speaks_uzbek_and_russian_with_the_apis_own_messages(

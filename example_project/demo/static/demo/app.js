@@ -138,6 +138,15 @@
       "profile.languageHint": "The API answers you in this language. Switching the page's language changes it too.",
       "profile.save": "Save changes",
       "profile.saved": "Your profile is saved.",
+      "delete.title": "Delete my account",
+      "delete.erased": "Deleting your account erases your name, e-mail address, profile, notifications and wishlist, and closes the account for good: nobody can log in to it again.",
+      "delete.kept": "Your enrollments, reviews and orders stay, under an anonymous name, and so do your certificates, with the name they were issued to.",
+      "delete.password": "Your current password",
+      "delete.start": "Delete my account",
+      "delete.question": "Delete your account for good? This cannot be undone.",
+      "delete.confirm": "Yes, delete my account",
+      "delete.cancel": "Cancel",
+      "delete.done": "Your account was deleted.",
       "form.invalid": "Please correct the marked fields.",
       "field.username": "Username",
       "field.email": "E-mail",
@@ -276,6 +285,15 @@
       "profile.languageHint": "API sizga shu tilda javob beradi. Sahifa tilini almashtirsangiz, bu til ham oʻzgaradi.",
       "profile.save": "Oʻzgarishlarni saqlash",
       "profile.saved": "Profilingiz saqlandi.",
+      "delete.title": "Hisobni oʻchirish",
+      "delete.erased": "Hisobingiz oʻchirilganda ismingiz, e-pochtangiz, profilingiz, bildirishnomalaringiz va saqlangan kurslaringiz oʻchiriladi, hisobning oʻzi esa butunlay yopiladi: unga hech kim qayta kira olmaydi.",
+      "delete.kept": "Kurslarga yozilishlaringiz, sharhlaringiz va buyurtmalaringiz anonim nom bilan saqlanib qoladi, sertifikatlaringiz esa berilgan ism bilan qoladi.",
+      "delete.password": "Joriy parolingiz",
+      "delete.start": "Hisobimni oʻchirish",
+      "delete.question": "Hisobingiz butunlay oʻchirilsinmi? Buni ortga qaytarib boʻlmaydi.",
+      "delete.confirm": "Ha, hisobimni oʻchirish",
+      "delete.cancel": "Bekor qilish",
+      "delete.done": "Hisobingiz oʻchirildi.",
       "form.invalid": "Belgilangan maydonlarni tuzating.",
       "field.username": "Foydalanuvchi nomi",
       "field.email": "E-pochta",
@@ -414,6 +432,15 @@
       "profile.languageHint": "API отвечает вам на этом языке. Смена языка страницы меняет и его.",
       "profile.save": "Сохранить изменения",
       "profile.saved": "Профиль сохранён.",
+      "delete.title": "Удаление аккаунта",
+      "delete.erased": "При удалении аккаунта стираются ваши имя, e-mail, профиль, уведомления и избранное, а сам аккаунт закрывается навсегда: войти в него больше нельзя.",
+      "delete.kept": "Ваши записи на курсы, отзывы и заказы остаются под анонимным именем, а сертификаты — с именем, на которое они выданы.",
+      "delete.password": "Текущий пароль",
+      "delete.start": "Удалить мой аккаунт",
+      "delete.question": "Удалить аккаунт навсегда? Отменить это будет нельзя.",
+      "delete.confirm": "Да, удалить мой аккаунт",
+      "delete.cancel": "Отмена",
+      "delete.done": "Ваш аккаунт удалён.",
       "form.invalid": "Исправьте отмеченные поля.",
       "field.username": "Имя пользователя",
       "field.email": "E-mail",
@@ -1156,6 +1183,7 @@
         ),
         profileForm(user),
       ),
+      deleteAccountPanel(),
     );
   }
 
@@ -1214,13 +1242,70 @@
     return form;
   }
 
+  /**
+   * The danger zone: closing the account for good, confirmed with the password and then once
+   * more in the page. Enter in the password field only asks; nothing but the "Yes" button deletes.
+   */
+  function deleteAccountPanel() {
+    const password = h("input", { type: "password", autocomplete: "current-password" });
+    const start = h("button", { type: "submit", class: "danger", testid: "delete-start" }, t("delete.start"));
+    const confirm = h("button", { type: "button", class: "danger", testid: "delete-confirm" }, t("delete.confirm"));
+    const cancel = h("button", { type: "button", class: "secondary", testid: "delete-cancel" }, t("delete.cancel"));
+    const confirmStep = h(
+      "div",
+      { class: "confirm-step", role: "group", "aria-labelledby": "delete-question", testid: "delete-confirm-step", hidden: true },
+      h("p", { id: "delete-question", class: "confirm-question" }, t("delete.question")),
+      h("p", { class: "actions" }, confirm, cancel),
+    );
+    const form = h(
+      "form",
+      // As in the profile form, the API's messages speak the user's language; the browser's would not.
+      { class: "panel danger-zone", novalidate: true, "aria-labelledby": "delete-title", testid: "delete-form" },
+      h("h2", { id: "delete-title" }, t("delete.title")),
+      h("p", {}, t("delete.erased")),
+      h("p", {}, t("delete.kept")),
+      checkedField("delete.password", password, { name: "password", scope: "delete" }),
+      start,
+      confirmStep,
+    );
+    const asking = (isAsking) => {
+      start.hidden = isAsking;
+      confirmStep.hidden = !isAsking;
+      // The safe choice has the focus, so a second press of Enter deletes nothing.
+      (isAsking ? cancel : start).focus();
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      asking(true);
+    });
+    cancel.addEventListener("click", () => asking(false));
+    confirm.addEventListener("click", () =>
+      withBusy(confirm, async () => {
+        clearFieldErrors(form);
+        try {
+          await api("/api/auth/delete-account/", { method: "POST", body: { password: password.value } });
+        } catch (error) {
+          // Any refusal asks again before the next attempt.
+          asking(false);
+          if (!showFieldErrors(form, error)) throw error;
+          return;
+        }
+        // Every token of the account is dead now: there is nothing to log out of on the server.
+        endSession();
+        showMessage(t("delete.done"), "success");
+        navigate("#/", { keepMessage: true });
+      }),
+    );
+    return form;
+  }
+
   /** A labelled control with room for a hint and for the API's messages about its value. */
-  function checkedField(labelKey, control, { name, hint = null }) {
+  function checkedField(labelKey, control, { name, hint = null, scope = "profile" }) {
     const id = `field-${++fieldCounter}`;
     const hintNode = hint ? h("p", { class: "field-hint", id: `${id}-hint` }, hint) : null;
-    const errorNode = h("p", { class: "field-error", id: `${id}-error`, testid: `profile-${name}-error`, hidden: true });
+    const errorNode = h("p", { class: "field-error", id: `${id}-error`, testid: `${scope}-${name}-error`, hidden: true });
     Object.assign(control, { id, name });
-    control.dataset.testid = `profile-${name}`;
+    control.dataset.testid = `${scope}-${name}`;
     control.setAttribute("aria-describedby", [hintNode?.id, errorNode.id].filter(Boolean).join(" "));
     return h("div", { class: "field" }, h("label", { for: id }, t(labelKey)), control, hintNode, errorNode);
   }
