@@ -102,6 +102,14 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.get_by_test_id("login-submit").click()
 
 
+def fill_registration(page: Any, username: str, password: str, first: str, last: str) -> None:
+    page.get_by_test_id("register-username").fill(username)
+    page.get_by_test_id("register-email").fill(f"{username}@example.com")
+    page.get_by_test_id("register-password").fill(password)
+    page.get_by_test_id("register-first_name").fill(first)
+    page.get_by_test_id("register-last_name").fill(last)
+
+
 def open_course(page: Any, words: str, title: str) -> None:
     from playwright.sync_api import expect
 
@@ -149,11 +157,7 @@ def test_a_new_learner_goes_from_the_catalogue_to_a_certificate(
 
     # Registering: the API's validation messages first, then an account and a session.
     page.get_by_test_id("enroll-login").click()
-    page.get_by_test_id("register-username").fill(username)
-    page.get_by_test_id("register-email").fill(f"{username}@example.com")
-    page.get_by_test_id("register-password").fill("1234")
-    page.get_by_test_id("register-first_name").fill("Oʻgʻiloy")
-    page.get_by_test_id("register-last_name").fill("Gʻaniyeva")
+    fill_registration(page, username, "1234", "Oʻgʻiloy", "Gʻaniyeva")
     page.get_by_test_id("register-submit").click()
     expect(message(page)).to_contain_text("This password is too short")
     shoot(page, screenshots, "04-register-error")
@@ -287,11 +291,7 @@ def test_a_learner_keeps_a_wishlist_follows_their_courses_and_edits_their_profil
     # Registering stores the page's language in the new profile at once.
     page.goto(f"{demo_site}/#/account")
     settled(page)
-    page.get_by_test_id("register-username").fill(username)
-    page.get_by_test_id("register-email").fill(f"{username}@example.com")
-    page.get_by_test_id("register-password").fill(PASSWORD)
-    page.get_by_test_id("register-first_name").fill("Bobur")
-    page.get_by_test_id("register-last_name").fill("Toʻrayev")
+    fill_registration(page, username, PASSWORD, "Bobur", "Toʻrayev")
     with page.expect_request(is_profile_patch) as remembered:
         page.get_by_test_id("register-submit").click()
     assert remembered.value.post_data_json == {"preferred_language": "en"}
@@ -431,11 +431,7 @@ def test_a_learner_deletes_their_account_which_an_instructor_with_courses_cannot
 
     page.goto(f"{demo_site}/#/account")
     settled(page)
-    page.get_by_test_id("register-username").fill(username)
-    page.get_by_test_id("register-email").fill(f"{username}@example.com")
-    page.get_by_test_id("register-password").fill(PASSWORD)
-    page.get_by_test_id("register-first_name").fill("Kamola")
-    page.get_by_test_id("register-last_name").fill("Xoʻjayeva")
+    fill_registration(page, username, PASSWORD, "Kamola", "Xoʻjayeva")
     page.get_by_test_id("register-submit").click()
     expect(page.get_by_test_id("session-user")).to_have_text(username)
 
