@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.cache import caches
 from django.core.files.storage import storages
 from django.test import Client
 
+from django_coursehub import signals
 from django_coursehub.accounts.tokens import token_pair_for_user
 from tests.factories import InstructorFactory, StaffFactory, UserFactory
 
@@ -92,6 +94,23 @@ def payments(settings: Any) -> dict[str, dict[str, Any]]:
         "PAYMENTS": copy.deepcopy(PAYMENT_SETTINGS),
     }
     return settings.COURSEHUB["PAYMENTS"]
+
+
+@pytest.fixture
+def order_signals() -> Iterator[list[tuple[str, Any]]]:
+    """Every ``order_paid`` and ``order_refunded`` sent during the test (from any thread), as
+    ``(name, order)``, in order."""
+    received: list[tuple[str, Any]] = []
+
+    def recorder(name: str) -> Any:
+        return lambda sender, order, **kwargs: received.append((name, order))
+
+    receivers = {name: recorder(name) for name in ("order_paid", "order_refunded")}
+    for name, receiver in receivers.items():
+        getattr(signals, name).connect(receiver, weak=False)
+    yield received
+    for name, receiver in receivers.items():
+        getattr(signals, name).disconnect(receiver)
 
 
 @pytest.fixture

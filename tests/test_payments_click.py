@@ -5,7 +5,6 @@ payment, malformed input, and the pay link."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -14,7 +13,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from django_coursehub import signals
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.payments import services
@@ -49,22 +47,6 @@ def _click_enabled(payments: dict[str, Any]) -> None:
 @pytest.fixture
 def order() -> Order:
     return OrderFactory(provider=Order.Provider.CLICK)
-
-
-@pytest.fixture
-def sent() -> Iterator[list[tuple[str, int]]]:
-    """Every order signal sent during the test, as (name, order id)."""
-    received: list[tuple[str, int]] = []
-
-    def receiver_for(name: str) -> Any:
-        return lambda sender, order, **kwargs: received.append((name, order.pk))
-
-    receivers = {name: receiver_for(name) for name in ("order_paid", "order_refunded")}
-    for name, receiver in receivers.items():
-        getattr(signals, name).connect(receiver, weak=False)
-    yield received
-    for name, receiver in receivers.items():
-        getattr(signals, name).disconnect(receiver)
 
 
 def signed(
@@ -624,7 +606,7 @@ def test_an_unset_secret_key_is_never_a_signature_key(settings, order, caplog):
 
 
 def test_complete_pays_the_order_and_enrolls_the_buyer_once(
-    order, sent, django_capture_on_commit_callbacks
+    order, order_signals, django_capture_on_commit_callbacks
 ):
     prepare_id = prepared(order)
 
@@ -648,11 +630,11 @@ def test_complete_pays_the_order_and_enrolls_the_buyer_once(
         Enrollment.Source.PURCHASE,
     )
     assert enrollment_count(order) == 1
-    assert sent == [("order_paid", order.pk)]
+    assert order_signals == [("order_paid", order)]
 
 
 def test_a_repeated_complete_is_minus_4_without_a_second_effect(
-    order, sent, django_capture_on_commit_callbacks
+    order, order_signals, django_capture_on_commit_callbacks
 ):
     prepare_id = prepared(order)
 
@@ -664,7 +646,7 @@ def test_a_repeated_complete_is_minus_4_without_a_second_effect(
     assert repeats[0] == repeats[1]
     assert repeats[0]["error_note"] == "Already paid"
     assert repeats[0]["merchant_confirm_id"] == prepare_id
-    assert sent == [("order_paid", order.pk)]
+    assert order_signals == [("order_paid", order)]
     assert Enrollment.objects.filter(user=order.buyer).count() == 1
     assert enrollment_count(order) == 1
 
@@ -754,7 +736,9 @@ def test_a_debit_for_a_course_bought_in_another_order_is_minus_7_and_logged(orde
 # Cancellation after payment ---------------------------------------------------------------
 
 
-def test_cancel_after_payment_refunds_by_default(order, sent, django_capture_on_commit_callbacks):
+def test_cancel_after_payment_refunds_by_default(
+    order, order_signals, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         prepare_id = paid(order)
         cancelled = complete(order.pk, prepare_id, error=-5017)
@@ -769,11 +753,11 @@ def test_cancel_after_payment_refunds_by_default(order, sent, django_capture_on_
     assert (attempt.state, attempt.click_error) == (ClickTransaction.State.CANCELLED, -5017)
     assert enrollment_of(order).status == Enrollment.Status.REFUNDED
     assert enrollment_count(order) == 0
-    assert sent == [("order_paid", order.pk), ("order_refunded", order.pk)]
+    assert order_signals == [("order_paid", order), ("order_refunded", order)]
 
 
 def test_cancel_after_payment_keeps_the_order_paid_when_the_site_says_so(
-    settings, order, sent, django_capture_on_commit_callbacks, caplog
+    settings, order, order_signals, django_capture_on_commit_callbacks, caplog
 ):
     settings.COURSEHUB["PAYMENTS"]["click"]["REFUND_ON_CANCEL_AFTER_PAYMENT"] = False
 
@@ -788,7 +772,7 @@ def test_cancel_after_payment_keeps_the_order_paid_when_the_site_says_so(
     assert ClickTransaction.objects.get().state == ClickTransaction.State.COMPLETED
     assert enrollment_of(order).status == Enrollment.Status.ACTIVE
     assert enrollment_count(order) == 1
-    assert sent == [("order_paid", order.pk)]
+    assert order_signals == [("order_paid", order)]
 
 
 # Click's test collection ------------------------------------------------------------------

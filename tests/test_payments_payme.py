@@ -14,7 +14,6 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from django_coursehub import signals
 from django_coursehub.catalog.models import Course
 from django_coursehub.learning.models import Enrollment
 from django_coursehub.payments.models import Order, PaymeTransaction
@@ -92,22 +91,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 @pytest.fixture
 def order(payments: Any, clock: list[int]) -> Order:
     return OrderFactory()
-
-
-@pytest.fixture
-def sent() -> Iterator[list[tuple[str, Order]]]:
-    """Every order signal sent during the test, as (name, order)."""
-    received: list[tuple[str, Order]] = []
-
-    def recorder(name: str) -> Any:
-        return lambda sender, order, **kwargs: received.append((name, order))
-
-    receivers = {name: recorder(name) for name in ("order_paid", "order_refunded")}
-    for name, receiver in receivers.items():
-        getattr(signals, name).connect(receiver, weak=False)
-    yield received
-    for name, receiver in receivers.items():
-        getattr(signals, name).disconnect(receiver)
 
 
 def account(order: Order | int | str) -> dict[str, Any]:
@@ -212,7 +195,7 @@ def test_sandbox_scenario_1_create_and_cancel_an_unperformed_transaction(order, 
 
 
 def test_sandbox_scenario_2_create_perform_and_cancel_a_performed_transaction(
-    order, clock, sent, django_capture_on_commit_callbacks
+    order, clock, order_signals, django_capture_on_commit_callbacks
 ):
     sandbox_preliminaries(order)
     created = sandbox_create(order)
@@ -243,7 +226,7 @@ def test_sandbox_scenario_2_create_perform_and_cancel_a_performed_transaction(
     }
     assert fresh(order).status == Order.Status.REFUNDED
     assert enrollment_of(order).status == Enrollment.Status.REFUNDED
-    assert sent == [("order_paid", order), ("order_refunded", order)]
+    assert order_signals == [("order_paid", order), ("order_refunded", order)]
 
 
 # Authentication --------------------------------------------------------------------------------
@@ -701,7 +684,7 @@ def test_a_transaction_performed_in_time_is_not_touched_by_the_timeout(order, cl
 
 
 def test_perform_pays_the_order_and_enrolls_the_buyer_once(
-    order, clock, sent, django_capture_on_commit_callbacks
+    order, clock, order_signals, django_capture_on_commit_callbacks
 ):
     create(order)
     before = enrollment_count(order)
@@ -726,7 +709,7 @@ def test_perform_pays_the_order_and_enrolls_the_buyer_once(
     enrollment = enrollment_of(order)
     assert (enrollment.source, enrollment.status) == ("purchase", "active")
     assert enrollment_count(order) == before + 1
-    assert sent == [("order_paid", order)]
+    assert order_signals == [("order_paid", order)]
 
 
 def test_perform_of_an_unknown_transaction_is_not_found(order):
@@ -765,7 +748,7 @@ def test_perform_is_refused_when_the_buyer_bought_the_course_in_another_order(or
 # CancelTransaction -----------------------------------------------------------------------------
 
 
-def test_cancel_of_a_created_transaction_releases_the_order(order, clock, sent):
+def test_cancel_of_a_created_transaction_releases_the_order(order, clock, order_signals):
     created = create(order)
     clock[0] += 7_000
 
@@ -777,7 +760,7 @@ def test_cancel_of_a_created_transaction_releases_the_order(order, clock, sent):
     assert cancel(reason=2) == cancelled
     assert (stored().state, stored().reason) == (-1, 2)
     assert fresh(order).status == Order.Status.PENDING
-    assert sent == []
+    assert order_signals == []
 
 
 def test_cancel_of_an_expired_transaction_keeps_paymes_reason(order, clock):
@@ -790,7 +773,7 @@ def test_cancel_of_an_expired_transaction_keeps_paymes_reason(order, clock):
 
 
 def test_cancel_of_a_performed_transaction_refunds_and_revokes_access(
-    order, clock, sent, django_capture_on_commit_callbacks
+    order, clock, order_signals, django_capture_on_commit_callbacks
 ):
     create(order)
     with django_capture_on_commit_callbacks(execute=True):
@@ -809,7 +792,7 @@ def test_cancel_of_a_performed_transaction_refunds_and_revokes_access(
     enrollment = enrollment_of(order)
     assert (enrollment.status, enrollment.has_access) == (Enrollment.Status.REFUNDED, False)
     assert enrollment_count(order) == before - 1
-    assert sent == [("order_paid", order), ("order_refunded", order)]
+    assert order_signals == [("order_paid", order), ("order_refunded", order)]
 
 
 def test_a_performed_transaction_is_not_cancellable_when_the_site_forbids_it(order, payments):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import transaction
 
-from django_coursehub import signals
 from django_coursehub.catalog.models import Course
 from django_coursehub.exceptions import Conflict, InvalidInput, NotFound
 from django_coursehub.learning.models import Enrollment
@@ -29,22 +27,6 @@ pytestmark = pytest.mark.django_db
 
 def fresh(obj: Any) -> Any:
     return type(obj).objects.get(pk=obj.pk)
-
-
-@pytest.fixture
-def sent() -> Iterator[list[tuple[str, Any]]]:
-    """Every order signal sent during the test, as (name, order)."""
-    received: list[tuple[str, Any]] = []
-
-    def receiver_for(name: str) -> Any:
-        return lambda sender, order, **kwargs: received.append((name, order))
-
-    receivers = {name: receiver_for(name) for name in ("order_paid", "order_refunded")}
-    for name, receiver in receivers.items():
-        getattr(signals, name).connect(receiver, weak=False)
-    yield received
-    for name, receiver in receivers.items():
-        getattr(signals, name).disconnect(receiver)
 
 
 def pay(order: Order) -> bool:
@@ -137,7 +119,7 @@ def test_an_order_being_paid_blocks_a_new_one(payments):
 
 
 def test_paying_enrolls_the_buyer_once_with_source_purchase(
-    sent, django_capture_on_commit_callbacks
+    order_signals, django_capture_on_commit_callbacks
 ):
     order = OrderFactory()
 
@@ -150,7 +132,7 @@ def test_paying_enrolls_the_buyer_once_with_source_purchase(
     assert (order.status, enrollment.status, enrollment.source) == ("paid", "active", "purchase")
     assert order.paid_at is not None
     assert fresh(order.course).enrollment_count == 1
-    assert sent == [("order_paid", order)]
+    assert order_signals == [("order_paid", order)]
 
 
 def test_a_closed_order_confirmed_by_a_provider_is_still_paid():
@@ -182,7 +164,9 @@ def test_paying_upgrades_free_access_to_a_purchase():
     assert fresh(enrollment.course).enrollment_count == 1
 
 
-def test_a_refund_ends_access_and_keeps_every_record(sent, django_capture_on_commit_callbacks):
+def test_a_refund_ends_access_and_keeps_every_record(
+    order_signals, django_capture_on_commit_callbacks
+):
     order = OrderFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +180,7 @@ def test_a_refund_ends_access_and_keeps_every_record(sent, django_capture_on_com
     assert order.refunded_at is not None
     assert not enrollment.has_access
     assert fresh(order.course).enrollment_count == 0
-    assert [name for name, _order in sent] == ["order_paid", "order_refunded"]
+    assert [name for name, _order in order_signals] == ["order_paid", "order_refunded"]
 
 
 def test_a_refunded_order_cannot_be_paid_again_but_a_new_order_can():
