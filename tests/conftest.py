@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.core.files.storage import storages
 from django.test import Client
+from django.utils import translation
 
 from django_coursehub import signals
 from django_coursehub.accounts.tokens import token_pair_for_user
@@ -46,6 +47,18 @@ class ApiClient(Client):
 def _clear_caches() -> None:
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in ``LANGUAGE_CODE``.
+
+    ``LocaleMiddleware`` leaves a request's language active in the thread after the answer, so a
+    test calling services after another test's request in Russian would otherwise run in Russian.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

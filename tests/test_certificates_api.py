@@ -102,7 +102,7 @@ def test_finishing_a_course_over_http_earns_one_certificate_anyone_can_verify(
         "lesson_count": 4,
         "total_duration": 1800,
         "language": "uz",
-        "issuer_name": "Course hub",
+        "issuer_name": "Kurslar markazi",  # the app's name, in the course's language
         "replaces": None,
         "verify_url": f"http://testserver/api/certificates/{code}/",
         "pdf_url": f"http://testserver/api/certificates/{code}/pdf/",

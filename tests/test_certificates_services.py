@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.db import IntegrityError, transaction
 from django.test import modify_settings, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from django_coursehub.catalog.models import Course
 from django_coursehub.certificates import services
@@ -96,7 +96,7 @@ def test_completing_the_last_lesson_issues_one_certificate_with_a_snapshot(
         "lesson_count": 3,
         "total_duration": 2700,
         "language": "ru",
-        "issuer_name": "Course hub",
+        "issuer_name": "Центр курсов",  # the app's name, in the course's language
     }
 
 
@@ -228,11 +228,28 @@ def test_without_a_configured_name_the_current_site_is_the_issuer(sites_installe
     sites_installed[7] = Site(pk=7, domain="academy.uz", name="Academy.uz")
 
     with override_settings(SITE_ID=7):
-        assert services.issuer_name() == "Academy.uz"
+        assert services.issuer_name("ru") == "Academy.uz"
 
 
 def test_with_sites_but_no_site_id_the_app_name_is_the_issuer(sites_installed):
-    assert services.issuer_name() == "Course hub"
+    assert services.issuer_name("en") == "Course hub"
+
+
+@pytest.mark.parametrize(
+    ("course_language", "active_language", "expected"),
+    [("en", "ru", "Course hub"), ("uz", "en", "Kurslar markazi"), ("ru", "uz", "Центр курсов")],
+)
+def test_the_apps_name_as_issuer_is_written_in_the_certificates_language_whatever_is_active(
+    django_capture_on_commit_callbacks, course_language, active_language, expected
+):
+    course = course_of([60], language=course_language)
+    learner = UserFactory()
+    EnrollmentFactory(user=learner, course=course)
+
+    with translation.override(active_language), django_capture_on_commit_callbacks(execute=True):
+        learning_services.lesson_complete(user=learner, lesson=course.lessons.get())
+
+    assert Certificate.objects.get().issuer_name == expected
 
 
 # Revoking ----------------------------------------------------------------------------------

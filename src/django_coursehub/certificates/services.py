@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 import django_coursehub
@@ -35,9 +35,14 @@ from django_coursehub.locking import lock_shared
 REASON_MAX_LENGTH = Certificate._meta.get_field("revoked_reason").max_length or 1000
 
 
-def issuer_name() -> str:
+def issuer_name(language: str) -> str:
     """``CERTIFICATE_ISSUER_NAME``; when empty, the current site's name (with
-    ``django.contrib.sites``), else the app's verbose name."""
+    ``django.contrib.sites``), else the app's verbose name in ``language``.
+
+    The snapshot must not depend on which language happens to be active where the last lesson
+    was completed (a learner's request, a worker): it is written in the certificate's language,
+    the one its PDF is labelled in.
+    """
     configured: str = app_settings.CERTIFICATE_ISSUER_NAME
     if configured:
         return configured
@@ -48,7 +53,8 @@ def issuer_name() -> str:
             return Site.objects.get_current().name
         except (ImproperlyConfigured, ObjectDoesNotExist):
             pass  # no SITE_ID, or it names no row: fall through to the app's name
-    return str(apps.get_app_config("coursehub").verbose_name)
+    with translation.override(language):
+        return str(apps.get_app_config("coursehub").verbose_name)
 
 
 def _display_name(user: Any) -> str:
@@ -94,7 +100,7 @@ def _create(enrollment: Enrollment, *, replaces: Certificate | None = None) -> C
         lesson_count=lessons["count"],
         total_duration=lessons["duration"] or 0,
         language=course.language,
-        issuer_name=issuer_name()[:200],
+        issuer_name=issuer_name(course.language)[:200],
     )
     certificate.save(force_insert=True)
     signals.send_on_commit(signals.certificate_issued, sender=Certificate, certificate=certificate)
