@@ -229,3 +229,13 @@ def test_a_new_site_set_up_by_the_guide_answers_in_the_clients_language(site):
     for language, message in [("uz", "Kurs topilmadi."), ("ru", "Курс не найден.")]:
         status, body = site.call("GET", "/api/courses/987654/", language=language)
         assert (status, body["detail"]) == (404, message)
+
+
+def test_a_new_site_set_up_by_the_guide_answers_json_everywhere_under_the_prefix(site):
+    # startproject's DEBUG is on: APPEND_SLASH would fail this POST with an HTML error page.
+    status, body = site.call("POST", "/api/auth/register", {"username": "nodira"})
+    assert (status, body["code"]) == (404, "not_found")
+    assert body["detail"].endswith(": /api/auth/register/")  # the path it meant
+
+    status, body = site.call("DELETE", "/api/courses/")
+    assert (status, body["code"]) == (405, "method_not_allowed")

@@ -37,6 +37,14 @@ def test_ready_urlconf_answers_domain_errors_as_json(anon):
     assert response.json()["code"] == "not_found"
 
 
+def test_ready_urlconf_answers_unknown_paths_and_wrong_methods_in_json(anon):
+    missing = anon.get("/learn/no-such-thing/")
+    wrong_method = anon.put("/learn/courses/")
+
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
+
+
 def test_ready_urlconf_writes_text_as_utf8_not_escapes(anon):
     CourseFactory(title="Основы Python")
 

@@ -60,6 +60,12 @@ class NotFound(CoursehubError):
     default_message = _("Not found.")
 
 
+class MethodNotAllowed(CoursehubError):
+    status_code = 405
+    code = "method_not_allowed"
+    default_message = _("This method is not allowed on this path.")
+
+
 class Conflict(CoursehubError):
     status_code = 409
     code = "conflict"

@@ -1,7 +1,8 @@
 """A ready URLconf for sites that have no NinjaAPI of their own.
 
 ``path("api/", include("django_coursehub.urls"))`` serves the whole API, its OpenAPI schema at
-``openapi.json`` and Swagger UI at ``docs``. Sites with a NinjaAPI mount
+``openapi.json`` and Swagger UI at ``docs``; every other path below the prefix answers a JSON 404
+(see :func:`django_coursehub.json_urls.json_urls`). Sites with a NinjaAPI mount
 :data:`django_coursehub.api.router` in it instead.
 """
 
@@ -12,6 +13,7 @@ from ninja import NinjaAPI
 
 import django_coursehub
 from django_coursehub.api import router
+from django_coursehub.json_urls import json_urls
 from django_coursehub.renderers import UTF8JSONRenderer
 
 api = NinjaAPI(
@@ -22,4 +24,4 @@ api = NinjaAPI(
 )
 api.add_router("/", router)
 
-urlpatterns = [path("", api.urls)]
+urlpatterns = [path("", json_urls(api))]
