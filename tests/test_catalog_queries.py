@@ -176,11 +176,12 @@ def test_my_course_list_costs_three_queries(catalogue, django_assert_num_queries
 def test_course_detail_costs_three_queries(catalogue, viewer, django_assert_num_queries):
     client, auth = viewer
     # 1 course with category and owner + 1 its sections + 1 all their lessons (prefetch);
-    # a logged-in viewer adds the token's user and their own enrollment in the course.
+    # a logged-in viewer adds the token's user, their own enrollment in the course and whether
+    # they saved it.
     body = fetch(
         client,
         f"/api/courses/{catalogue.course.pk}/",
-        auth * 2 + 3,
+        auth * 3 + 3,
         django_assert_num_queries,
     )
 

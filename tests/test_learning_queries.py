@@ -216,14 +216,15 @@ def test_course_learners_cost_four_queries(world, django_assert_num_queries):
     assert body["count"] == world.size + 1
 
 
-def test_course_detail_for_a_learner_costs_five_queries(world, django_assert_num_queries):
+def test_course_detail_for_a_learner_costs_six_queries(world, django_assert_num_queries):
     # 1 course with category and owner + 1 sections + 1 their lessons (prefetch) + 1 the
-    # viewer's enrollment, whose progress reuses the course already loaded.
+    # viewer's enrollment, whose progress reuses the course already loaded + 1 EXISTS in the
+    # viewer's wishlist.
     body = call(
         ApiClient(world.learner),
         "get",
         f"/api/courses/{world.course.pk}/",
-        AUTH_QUERY + 4,
+        AUTH_QUERY + 5,
         django_assert_num_queries,
     )
 
@@ -231,7 +232,7 @@ def test_course_detail_for_a_learner_costs_five_queries(world, django_assert_num
     assert len(body["sections"]) == world.size
 
 
-def test_archived_course_detail_for_a_learner_costs_six_queries(world, django_assert_num_queries):
+def test_archived_course_detail_for_a_learner_costs_seven_queries(world, django_assert_num_queries):
     Course.objects.filter(pk=world.course.pk).update(status=Course.Status.ARCHIVED)
 
     # As above, plus 1 EXISTS: does the viewer hold an enrollment that keeps it visible?
@@ -239,7 +240,7 @@ def test_archived_course_detail_for_a_learner_costs_six_queries(world, django_as
         ApiClient(world.learner),
         "get",
         f"/api/courses/{world.course.pk}/",
-        AUTH_QUERY + 5,
+        AUTH_QUERY + 6,
         django_assert_num_queries,
     )
 

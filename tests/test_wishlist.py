@@ -161,6 +161,45 @@ class TestListing:
 
 
 @pytest.mark.django_db
+class TestCoursePage:
+    """``in_wishlist`` on ``GET /api/courses/{id}/`` tells a frontend which button to show."""
+
+    def page(self, client: ApiClient, course: Course) -> dict[str, Any]:
+        response = client.get(f"/api/courses/{course.pk}/")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def test_it_follows_saving_and_removing(self, me: ApiClient) -> None:
+        course = CourseFactory()
+        assert self.page(me, course)["in_wishlist"] is False
+
+        me.post(LIST, {"course": course.pk})
+        assert self.page(me, course)["in_wishlist"] is True
+
+        me.delete(f"{LIST}{course.pk}/")
+        assert self.page(me, course)["in_wishlist"] is False
+
+    def test_it_is_the_callers_own(self, me: ApiClient, anon: ApiClient) -> None:
+        course = CourseFactory()
+        me.post(LIST, {"course": course.pk})
+
+        assert self.page(ApiClient(UserFactory()), course)["in_wishlist"] is False
+        assert self.page(anon, course)["in_wishlist"] is False
+
+    def test_a_saved_course_gone_back_to_draft_still_says_saved_to_those_who_see_it(
+        self, instructor: Any
+    ) -> None:
+        mine = ApiClient(instructor)
+        course = CourseFactory(owner=instructor)
+        mine.post(LIST, {"course": course.pk})
+        set_status(course, Course.Status.DRAFT)
+
+        # Hidden from the list, but kept: it shows again once the course is published.
+        assert course.pk not in listed_ids(mine)
+        assert self.page(mine, course)["in_wishlist"] is True
+
+
+@pytest.mark.django_db
 class TestRemoving:
     def test_removing_answers_204_and_repeating_it_too(self, me: ApiClient) -> None:
         course = CourseFactory()

@@ -46,6 +46,7 @@ from django_coursehub.learning import selectors as learning_selectors
 from django_coursehub.learning.schemas import CourseDetailForViewer
 from django_coursehub.pagination import Page, PageParams, paginate
 from django_coursehub.schemas import PathId, error_responses
+from django_coursehub.wishlist import selectors as wishlist_selectors
 
 categories_router = Router(tags=["categories"])
 courses_router = Router(tags=["courses"])
@@ -210,6 +211,9 @@ def course_list(
 def course_detail(request: OptionalAuthRequest, course_id: PathId) -> Any:
     course = selectors.course_detail(user=request.auth, course_id=course_id)
     course["enrollment"] = learning_selectors.enrollment_of(user=request.auth, course_id=course_id)
+    course["in_wishlist"] = wishlist_selectors.course_is_saved(
+        user=request.auth, course_id=course_id
+    )
     return course
 
 

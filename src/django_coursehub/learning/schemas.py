@@ -72,10 +72,13 @@ class MyEnrollmentOut(Schema):
 
 
 class CourseDetailForViewer(CourseDetail):
-    """A course page: the outline, plus the caller's own enrollment when there is one."""
+    """A course page: the outline, plus the caller's own enrollment and wishlist state."""
 
     enrollment: MyEnrollmentOut | None = Field(
         description="The caller's enrollment in this course (any status), or null."
+    )
+    in_wishlist: bool = Field(
+        description="Whether the caller saved this course to their wishlist; false without a token."
     )
 
 

@@ -6,6 +6,7 @@ from django.db.models import F, QuerySet
 
 from django_coursehub.catalog.models import Course
 from django_coursehub.catalog.selectors import CARD_FIELDS, course_card
+from django_coursehub.wishlist.models import WishlistItem
 
 
 def wishlist_courses(*, user: Any) -> QuerySet[Course]:
@@ -27,6 +28,13 @@ def wishlist_cards(courses: QuerySet[Course]) -> list[dict[str, Any]]:
         {**course_card(row), "added_at": row["added_at"]}
         for row in courses.values(*CARD_FIELDS, "added_at")
     ]
+
+
+def course_is_saved(*, user: Any, course_id: int) -> bool:
+    """Whether ``user`` saved the course, hidden or not; one query, none anonymous."""
+    if not user.is_authenticated:
+        return False
+    return WishlistItem.objects.filter(user=user, course_id=course_id).exists()
 
 
 def wishlist_card(*, user: Any, course_id: int) -> dict[str, Any]:

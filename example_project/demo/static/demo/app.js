@@ -831,10 +831,9 @@
 
   async function courseView({ id }) {
     const course = await api(`/api/courses/${id}/`);
-    const [progress, reviews, saved] = await Promise.all([
+    const [progress, reviews] = await Promise.all([
       course.enrollment ? progressOrNull(course.id) : null,
       api(`/api/reviews/?course=${course.id}&page_size=50`),
-      isInWishlist(course.id),
     ]);
     const completedIds = new Set((progress?.lessons || []).filter((l) => l.completed).map((l) => l.id));
 
@@ -850,7 +849,7 @@
         h("span", {}, t("lessons", { n: course.lesson_count })),
         h("span", {}, minutes(course.total_duration)),
       ),
-      saved === null ? null : h("p", { class: "actions" }, wishlistToggle(course.id, saved)),
+      session.access ? h("p", { class: "actions" }, wishlistToggle(course.id, course.in_wishlist)) : null,
       h("p", { class: "description" }, course.description),
       enrollmentPanel(course, progress),
       h("h2", {}, t("course.outline")),
@@ -864,14 +863,6 @@
       ),
       reviewsBlock(course, progress, reviews),
     );
-  }
-
-  /** Whether the user saved the course, or null when nobody is logged in. */
-  async function isInWishlist(courseId) {
-    if (!session.access) return null;
-    // The API's largest page. A course beyond it shows "Save", and saving is idempotent.
-    const page = await api("/api/wishlist/?page_size=100");
-    return page.items.some((item) => item.id === courseId);
   }
 
   function wishlistToggle(courseId, initiallySaved) {
