@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
 from django_coursehub.accounts.models import Profile
+from django_coursehub.catalog import services
 from django_coursehub.catalog.models import Course, Lesson, Section
 from django_coursehub.learning.services import enrollment_grant
 from tests.factories import (
@@ -372,6 +374,77 @@ def test_inline_move_links_on_the_section_page_reorder_its_lessons(admin_client)
     assert move_button(link) in page.content
     assert response.status_code == 302
     assert orders(section.lessons) == [second.pk, first.pk]
+
+
+def test_an_inline_move_only_moves_rows_of_the_page_it_was_posted_from(admin_client):
+    section, other = SectionFactory.create_batch(2)
+    first, second = LessonFactory.create_batch(2, section=other)
+
+    response = admin_client.post(
+        f"/admin/coursehub/section/{section.pk}/lesson/{second.pk}/move-up/"
+    )
+
+    assert response.status_code == 404
+    assert orders(other.lessons) == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/admin/coursehub/lesson/abc/move-up/",
+        "/admin/coursehub/lesson/987654/move-up/",
+        "/admin/coursehub/lesson/{lesson}/move-sideways/",
+        "/admin/coursehub/section/abc/lesson/{lesson}/move-up/",
+        "/admin/coursehub/section/{section}/lesson/abc/move-up/",
+        "/admin/coursehub/course/abc/section/{section}/move-up/",
+    ],
+)
+def test_a_move_of_an_unknown_or_malformed_row_or_direction_is_a_404(admin_client, link):
+    section = SectionFactory()
+    lesson = LessonFactory(section=section)
+
+    response = admin_client.post(link.format(lesson=lesson.pk, section=section.pk))
+
+    assert response.status_code == 404
+
+
+def test_a_row_deleted_while_the_page_was_open_is_reported_not_moved(admin_client):
+    section = SectionFactory()
+    lesson = LessonFactory(section=section)
+
+    def deleted_meanwhile(**kwargs: Any) -> Any:
+        Lesson.objects.filter(pk=lesson.pk).delete()
+        return real_shift(**kwargs)
+
+    real_shift = services.outline_shift
+    with mock.patch.object(services, "outline_shift", deleted_meanwhile):
+        response = admin_client.post(f"/admin/coursehub/lesson/{lesson.pk}/move-up/", follow=True)
+
+    assert response.status_code == 200
+    assert "Lesson not found." in [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/admin/coursehub/lesson/{lesson}/move-top/",
+        "/admin/coursehub/section/{section}/lesson/{lesson}/move-top/",
+        "/admin/coursehub/section/{section}/move-top/",
+        "/admin/coursehub/course/{course}/section/{section}/move-top/",
+    ],
+)
+def test_every_move_button_goes_through_the_locking_service(admin_client, link):
+    section = SectionFactory()
+    lesson = LessonFactory(section=section)
+
+    with mock.patch.object(services, "outline_shift", wraps=services.outline_shift) as spy:
+        response = admin_client.post(
+            link.format(lesson=lesson.pk, section=section.pk, course=section.course_id)
+        )
+
+    assert response.status_code == 302
+    moved = lesson if "/lesson/" in link else section
+    assert spy.call_args.kwargs == {"item": moved, "move": "top"}
 
 
 def test_category_admin_adds_a_category(admin_client):

@@ -402,6 +402,53 @@ def test_lesson_moves_within_its_section(course):
     assert [lesson.pk for lesson in section.lessons.order_by("order")] == [a.pk, b.pk, c.pk]
 
 
+@pytest.mark.parametrize(
+    ("moved", "move", "expected"),
+    [
+        ("c", "up", ["a", "c", "b"]),
+        ("a", "down", ["b", "a", "c"]),
+        ("c", "top", ["c", "a", "b"]),
+        ("a", "bottom", ["b", "c", "a"]),
+        ("a", "up", ["a", "b", "c"]),  # already first: nothing moves
+        ("c", "bottom", ["a", "b", "c"]),
+    ],
+)
+def test_shifts_move_one_place_or_to_an_end_without_gaps(course, moved, move, expected):
+    sections = {title: SectionFactory(course=course, title=title) for title in "abc"}
+    section = SectionFactory()  # of another course
+    lessons = {title: LessonFactory(section=section, title=title) for title in "abc"}
+
+    services.outline_shift(item=sections[moved], move=move)
+    services.outline_shift(item=lessons[moved], move=move)
+
+    assert titles(course.sections) == expected
+    assert titles(section.lessons) == expected
+    assert [order for _pk, order in orders(course.sections)] == [0, 1, 2]
+    assert [order for _pk, order in orders(section.lessons)] == [0, 1, 2]
+
+
+def test_a_shift_works_on_the_rows_as_they_are_now_not_a_stale_copy(course):
+    *_, c = (SectionFactory(course=course, title=t) for t in "abc")
+    stale_c = Section.objects.get(pk=c.pk)
+    services.section_move(section=c, position=0)  # c, a, b meanwhile
+
+    services.outline_shift(item=stale_c, move="down")
+
+    assert titles(course.sections) == ["a", "c", "b"]
+
+
+def test_an_unknown_shift_or_a_deleted_row_is_refused(course):
+    lesson = LessonFactory(section=SectionFactory(course=course))
+
+    with pytest.raises(InvalidInput) as raised:
+        services.outline_shift(item=lesson, move="sideways")
+    assert "move" in raised.value.errors
+
+    Lesson.objects.filter(pk=lesson.pk).delete()
+    with pytest.raises(NotFound):
+        services.outline_shift(item=lesson, move="up")
+
+
 def test_lesson_moves_into_another_section_of_its_course(course):
     source, target = SectionFactory.create_batch(2, course=course)
     a, b, c = (LessonFactory(section=source, title=t) for t in "abc")

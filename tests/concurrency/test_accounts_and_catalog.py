@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.test import Client
+
 from django_coursehub.accounts.tokens import token_pair_for_user
 from django_coursehub.catalog import services
 from django_coursehub.catalog.models import Course, Lesson, Section
@@ -16,6 +18,7 @@ from tests.factories import (
     DraftCourseFactory,
     InstructorFactory,
     SectionFactory,
+    StaffFactory,
     UserFactory,
 )
 from tests.test_catalog_totals import stored_total, true_total
@@ -83,6 +86,30 @@ def test_parallel_section_moves_leave_a_gapless_order():
     statuses = run_in_parallel(move)
 
     assert set(statuses) == {200}
+    orders = sorted(Section.objects.filter(course=course).values_list("order", flat=True))
+    assert orders == list(range(len(sections)))
+
+
+def test_admin_move_buttons_and_api_moves_in_parallel_leave_a_gapless_order():
+    course = CourseFactory()
+    sections = [SectionFactory(course=course) for _ in range(6)]
+    admin = StaffFactory(is_superuser=True)
+    shifts = ("top", "up", "down", "bottom")
+
+    def move(index: int) -> int:
+        section = sections[index % len(sections)]
+        if index % 2:
+            client = ApiClient(course.owner, raise_request_exception=False)
+            body = {"position": (index * 5) % len(sections)}
+            return client.post(f"/api/sections/{section.pk}/move/", body).status_code
+        browser = Client(raise_request_exception=False)
+        browser.force_login(admin)
+        shift = shifts[(index // 2) % len(shifts)]
+        return browser.post(f"/admin/coursehub/section/{section.pk}/move-{shift}/").status_code
+
+    statuses = run_in_parallel(move)
+
+    assert set(statuses) == {200, 302}
     orders = sorted(Section.objects.filter(course=course).values_list("order", flat=True))
     assert orders == list(range(len(sections)))
 

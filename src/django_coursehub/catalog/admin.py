@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, unquote
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +28,7 @@ from ordered_model.admin import (
 
 from django_coursehub.catalog import services
 from django_coursehub.catalog.models import Category, Course, Lesson, Section
+from django_coursehub.exceptions import CoursehubError
 
 
 @admin.register(Category)
@@ -42,22 +49,43 @@ MOVES = (
 
 
 class PostedMovesMixin:
-    """Moves as POST requests, by users who may change the model.
+    """Moves as POST requests, by users who may change the model, made by the services.
 
     django-ordered-model moves on a plain GET link and checks no permission: any staff user
     could reorder, and a link or image on another site could reorder for a logged-in admin. Here
     each move is a button that posts the page's own form, CSRF token included, to the move URL.
+    The move itself is the service's, which locks the course like every other change to its
+    outline, so it cannot interleave with a move made through the API.
     """
 
-    def move_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def move_url(self, obj: Any, direction: str) -> str:
+        raise NotImplementedError
+
+    def posted_move(
+        self,
+        request: HttpRequest,
+        candidates: QuerySet[Any],
+        object_id: str,
+        direction: str,
+        *,
+        back_to: str,
+    ) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):  # type: ignore[attr-defined]
             raise PermissionDenied
-        return super().move_view(request, *args, **kwargs)  # type: ignore[misc]
-
-    def move_url(self, obj: Any, direction: str) -> str:
-        raise NotImplementedError
+        if direction not in services.SHIFTS:
+            raise Http404
+        try:
+            obj = candidates.get(pk=unquote(object_id))
+        except (ObjectDoesNotExist, ValueError, ValidationError) as error:
+            raise Http404 from error
+        try:
+            services.outline_shift(item=obj, move=direction)
+        except CoursehubError as error:  # deleted by someone else since the page was shown
+            messages.error(request, str(error.message))
+        query_string = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(back_to + (f"?{query_string}" if query_string else ""))
 
     @admin.display(description=gettext_lazy("Move"))
     def move_up_down_links(self, obj: Any) -> str:
@@ -77,6 +105,17 @@ class PostedMovesMixin:
 
 
 class PostedMovesAdminMixin(PostedMovesMixin):
+    def move_view(self, request: HttpRequest, object_id: str, direction: str) -> HttpResponse:
+        site = self.admin_site.name  # type: ignore[attr-defined]
+        options = self.model._meta  # type: ignore[attr-defined]
+        return self.posted_move(
+            request,
+            self.model.objects.all(),  # type: ignore[attr-defined]
+            object_id,
+            direction,
+            back_to=reverse(f"{site}:{options.app_label}_{options.model_name}_changelist"),
+        )
+
     def move_url(self, obj: Any, direction: str) -> str:
         site = self.admin_site.name  # type: ignore[attr-defined]
         options = obj._meta
@@ -89,6 +128,27 @@ class PostedMovesAdminMixin(PostedMovesMixin):
 class PostedMovesInlineMixin(PostedMovesMixin):
     #: The foreign key to the page's object, whose order the rows share.
     parent_field: str
+
+    def move_view(
+        self, request: HttpRequest, admin_id: str, object_id: str, direction: str
+    ) -> HttpResponse:
+        site = self.admin_site.name  # type: ignore[attr-defined]
+        parent = self.parent_model._meta  # type: ignore[attr-defined]
+        try:
+            rows = self.model.objects.filter(  # type: ignore[attr-defined]
+                **{f"{self.parent_field}_id": int(unquote(admin_id))}
+            )
+        except ValueError as error:
+            raise Http404 from error
+        return self.posted_move(
+            request,
+            rows,
+            object_id,
+            direction,
+            back_to=reverse(
+                f"{site}:{parent.app_label}_{parent.model_name}_change", args=[unquote(admin_id)]
+            ),
+        )
 
     def move_url(self, obj: Any, direction: str) -> str:
         site = self.admin_site.name  # type: ignore[attr-defined]

@@ -245,6 +245,22 @@ def _check_position(position: int, *, last: int) -> None:
         raise _invalid("position", _("Position must be between 0 and %(last)d.") % {"last": last})
 
 
+#: The relative moves of the admin's buttons: one place up or down, or to either end.
+SHIFTS = ("top", "up", "down", "bottom")
+
+
+@transaction.atomic
+def outline_shift(*, item: Section | Lesson, move: str) -> Section | Lesson:
+    """Move a section within its course, or a lesson within its section, one place up or down
+    or to an end (``move``: one of ``SHIFTS``)."""
+    if move not in SHIFTS:
+        raise _invalid("move", _("Choose among: %(moves)s.") % {"moves": ", ".join(SHIFTS)})
+    _lock_course(item.course_id)
+    current = _current_section(item) if isinstance(item, Section) else _current_lesson(item)
+    getattr(current, move)()
+    return current
+
+
 # Sections ---------------------------------------------------------------------------------
 
 
