@@ -49,6 +49,13 @@ def test_an_unknown_path_under_the_prefix_is_a_json_404(anon):
     assert response.json() == {"detail": "No API operation at this path.", "code": "not_found"}
 
 
+def test_the_bare_prefix_is_a_json_404_too(anon):
+    response = anon.get("/api/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No API operation at this path.", "code": "not_found"}
+
+
 def test_a_path_without_its_trailing_slash_is_told_the_right_path_and_creates_nothing(
     api_as, instructor
 ):

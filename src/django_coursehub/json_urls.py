@@ -12,7 +12,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +26,8 @@ from ninja import NinjaAPI
 
 from django_coursehub.api import error_response
 from django_coursehub.exceptions import MethodNotAllowed, NotFound
+
+NO_OPERATION = _("No API operation at this path.")
 
 
 def json_urls(api: NinjaAPI) -> tuple[list[URLPattern | URLResolver], str, str]:
@@ -30,16 +38,16 @@ def json_urls(api: NinjaAPI) -> tuple[list[URLPattern | URLResolver], str, str]:
     come before it.
     """
     patterns, app_name, namespace = api.urls
-    answered_in_json = [_with_json_method_not_allowed(pattern) for pattern in patterns]
+    answered_in_json = [_with_json_answers(pattern) for pattern in patterns]
     return [*answered_in_json, re_path("", unknown_path)], app_name, namespace
 
 
-def _with_json_method_not_allowed(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
+def _with_json_answers(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
     if not isinstance(pattern, URLPattern):
         return pattern
     return URLPattern(
         pattern.pattern,
-        _json_method_not_allowed(pattern.callback),
+        _answering_in_json(pattern.callback),
         pattern.default_args,
         pattern.name,
     )
@@ -53,18 +61,34 @@ def _as_json(response: HttpResponseBase) -> HttpResponseBase:
     return answer
 
 
-def _json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
+def _no_operation() -> HttpResponse:
+    return error_response(NotFound(NO_OPERATION))
+
+
+def _answering_in_json(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view`` with django-ninja's 405 in JSON, and a 404 it raises too.
+
+    Operations answer their own 404s; what raises ``Http404`` here is a view of the API that is
+    not an operation, such as the bare prefix, which only exists so that django-ninja can
+    reverse it.
+    """
     if inspect.iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            return _as_json(await view(request, *args, **kwargs))
+            try:
+                return _as_json(await view(request, *args, **kwargs))
+            except Http404:
+                return _no_operation()
 
         return async_wrapper
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return _as_json(view(request, *args, **kwargs))
+        try:
+            return _as_json(view(request, *args, **kwargs))
+        except Http404:
+            return _no_operation()
 
     return wrapper
 
@@ -84,7 +108,7 @@ def unknown_path(request: HttpRequest) -> HttpResponse:
                 % {"path": request.path + "/"}
             )
         )
-    return error_response(NotFound(_("No API operation at this path.")))
+    return _no_operation()
 
 
 def _names_an_operation(request: HttpRequest, path: str) -> bool:
