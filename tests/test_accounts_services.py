@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ from tests.factories import (
     PASSWORD,
     CertificateFactory,
     CourseFactory,
+    EnrollmentFactory,
     NotificationFactory,
     NotificationPreferenceFactory,
     UserFactory,
@@ -497,6 +499,22 @@ def test_erasing_an_account_removes_the_personal_data_and_closes_it():
     assert not WishlistItem.objects.filter(user=user).exists()
 
 
+def test_erasing_keeps_the_stars_of_a_review_but_not_its_words():
+    course = CourseFactory()
+    user = EnrollmentFactory(course=course).user
+    review_create(user=user, course=course, rating=4, comment="Ustoz Karimovaga rahmat!")
+    other = review_create(
+        user=EnrollmentFactory(course=course).user, course=course, rating=2, comment="Sekin"
+    )
+
+    services.account_erase(user=user)
+
+    assert Review.objects.get(user=user).comment == ""
+    assert Review.objects.get(pk=other.pk).comment == "Sekin"
+    course.refresh_from_db()
+    assert (course.rating_count, course.rating_avg) == (2, Decimal("3.00"))
+
+
 def test_erasing_keeps_what_others_rely_on_under_the_placeholder_name():
     certificate = CertificateFactory()
     user = certificate.user
@@ -506,7 +524,8 @@ def test_erasing_keeps_what_others_rely_on_under_the_placeholder_name():
     services.account_erase(user=user)
 
     assert Enrollment.objects.filter(user=user, status=Enrollment.Status.COMPLETED).exists()
-    assert Review.objects.get(pk=review.pk).user.username == f"erased-{user.pk}"
+    review.refresh_from_db()
+    assert (review.user.username, review.rating) == (f"erased-{user.pk}", 5)
     certificate.refresh_from_db()
     assert (certificate.status, certificate.holder_name) == (
         Certificate.Status.ISSUED,

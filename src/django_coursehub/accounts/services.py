@@ -34,6 +34,7 @@ from django_coursehub.exceptions import (
     PermissionDenied,
 )
 from django_coursehub.notifications.models import Notification, NotificationPreference
+from django_coursehub.reviews.models import Review
 from django_coursehub.signals import account_erased, send_on_commit
 from django_coursehub.validators import validate_email_address, validate_web_url
 from django_coursehub.wishlist.models import WishlistItem
@@ -282,9 +283,10 @@ def profile_update(*, user: Any, changes: dict[str, Any]) -> Any:
 def account_erase(*, user: Any) -> Any:
     """Erase the personal data of an account and close it for good; returns the closed user.
 
-    The name, e-mail address, password, profile, notifications, notification preferences and
-    wishlist go. What other people and the books rely on stays, under the placeholder username
-    ``erased-<id>``: enrollments and progress (course statistics), reviews (course ratings),
+    The name, e-mail address, password, profile, notifications, notification preferences,
+    wishlist and the text of reviews go. What other people and the books rely on stays, under
+    the placeholder username ``erased-<id>``: enrollments and progress (course statistics), the
+    reviews' star ratings (course ratings),
     orders and provider transactions (accounting), and issued certificates, which keep the
     holder's name as issued (staff may revoke them). An instructor who still owns courses is
     refused with :class:`Conflict`: their learners depend on those courses.
@@ -306,6 +308,8 @@ def account_erase(*, user: Any) -> Any:
     Notification.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     WishlistItem.objects.filter(user=user).delete()
+    # The stars count in the course's rating; the words were the person's own, and may name them.
+    Review.objects.filter(user=user).update(comment="")
     send_on_commit(account_erased, sender=type(user), user=user)
     return user
 
