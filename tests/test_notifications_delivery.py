@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.utils.functional import lazy
 
 from django_coursehub import signals
 from django_coursehub.accounts.models import Profile
+from django_coursehub.accounts.services import account_erase
 from django_coursehub.catalog.models import Course, Lesson, Section
 from django_coursehub.certificates.models import Certificate
 from django_coursehub.learning import services as learning_services
@@ -23,6 +25,7 @@ from django_coursehub.learning.models import Enrollment
 from django_coursehub.notifications import delivery, tasks
 from django_coursehub.notifications.models import Notification
 from django_coursehub.payments.services import order_pay
+from django_coursehub.reviews.services import review_create
 from tests.conftest import ApiClient
 from tests.factories import (
     CourseFactory,
@@ -273,6 +276,26 @@ def test_a_review_notifies_the_course_owner_only(run_on_commit, course):
     assert notification.event_key == f"review:{response.json()['id']}"
     assert notification.body == "Dilnoza Yusupova rated “Python asoslari” 4 out of 5."
     assert notified(reviewer, "review_received") == []
+
+
+def test_an_erased_reviewer_is_no_longer_named_in_the_owners_notifications(run_on_commit, course):
+    Profile.objects.create(user=course.owner, preferred_language="uz")
+    reviewer = EnrollmentFactory(
+        course=course, user=UserFactory(first_name="Dilnoza", last_name="Yusupova")
+    ).user
+    other = EnrollmentFactory(course=course, user=UserFactory(first_name="Aziz")).user
+    for learner, rating in ((reviewer, 4), (other, 5)):
+        run_on_commit(partial(review_create, user=learner, course=course, rating=rating))
+    read_at = timezone.now()
+    Notification.objects.filter(recipient=course.owner).update(read_at=read_at)
+
+    run_on_commit(lambda: account_erase(user=reviewer))
+
+    bodies = {n.body: n.read_at for n in notified(course.owner, "review_received")}
+    assert bodies == {
+        f"erased-{reviewer.pk} “Python asoslari” kursini 5 dan 4 ga baholadi.": read_at,
+        f"{other.get_full_name()} “Python asoslari” kursini 5 dan 5 ga baholadi.": read_at,
+    }
 
 
 def issue_certificate(enrollment: Enrollment, **fields: Any) -> Certificate:

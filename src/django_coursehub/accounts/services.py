@@ -33,6 +33,7 @@ from django_coursehub.exceptions import (
     NotAuthenticated,
     PermissionDenied,
 )
+from django_coursehub.notifications.delivery import reviewer_renamed
 from django_coursehub.notifications.models import Notification, NotificationPreference
 from django_coursehub.reviews.models import Review
 from django_coursehub.signals import account_erased, send_on_commit
@@ -284,7 +285,8 @@ def account_erase(*, user: Any) -> Any:
     """Erase the personal data of an account and close it for good; returns the closed user.
 
     The name, e-mail address, password, profile, notifications, notification preferences,
-    wishlist and the text of reviews go. What other people and the books rely on stays, under
+    wishlist and the text of reviews go, and the course owners' "new review" notifications name
+    the placeholder instead. What other people and the books rely on stays, under
     the placeholder username ``erased-<id>``: enrollments and progress (course statistics), the
     reviews' star ratings (course ratings),
     orders and provider transactions (accounting), and issued certificates, which keep the
@@ -310,6 +312,7 @@ def account_erase(*, user: Any) -> Any:
     WishlistItem.objects.filter(user=user).delete()
     # The stars count in the course's rating; the words were the person's own, and may name them.
     Review.objects.filter(user=user).update(comment="")
+    reviewer_renamed(reviewer=user)
     send_on_commit(account_erased, sender=type(user), user=user)
     return user
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -258,17 +258,14 @@ def certificate_issued(*, certificate_id: int) -> int:
     return len(Delivery(event).deliver([recipient]))
 
 
-def review_received(*, review_id: int) -> int:
-    """Tell the course's owner about a review of their course."""
-    review = (
-        Review.objects.select_related("user", "course__owner")
-        .annotate(preferred_language=F("course__owner__coursehub_profile__preferred_language"))
-        .filter(pk=review_id)
-        .first()
+def _reviews_for_owners() -> QuerySet[Any]:  # Reviews, with their owner's preferred_language
+    return Review.objects.select_related("user", "course__owner").annotate(
+        preferred_language=F("course__owner__coursehub_profile__preferred_language")
     )
-    if review is None or review.user_id == review.course.owner_id:
-        return 0
-    event = Event(
+
+
+def _review_event(review: Review) -> Event:
+    return Event(
         kind=Kind.REVIEW_RECEIVED,
         key=f"review:{review.pk}",
         params={
@@ -278,5 +275,27 @@ def review_received(*, review_id: int) -> int:
         },
         course_id=review.course_id,
     )
+
+
+def review_received(*, review_id: int) -> int:
+    """Tell the course's owner about a review of their course."""
+    review = _reviews_for_owners().filter(pk=review_id).first()
+    if review is None or review.user_id == review.course.owner_id:
+        return 0
     recipient = Recipient(review.course.owner, review.preferred_language)
-    return len(Delivery(event).deliver([recipient]))
+    return len(Delivery(_review_event(review)).deliver([recipient]))
+
+
+def reviewer_renamed(*, reviewer: Any) -> int:
+    """Write the owners' "new review" notifications again with ``reviewer``'s current name.
+
+    An erased account's name must not live on in other people's inboxes; the notifications keep
+    their place, read state and date. Returns how many were rewritten.
+    """
+    rewritten = 0
+    for review in _reviews_for_owners().filter(user=reviewer):
+        title, body = _review_event(review).texts(language_of(review.preferred_language))
+        rewritten += Notification.objects.filter(
+            event_key=f"review:{review.pk}", recipient_id=review.course.owner_id
+        ).update(title=title, body=body)
+    return rewritten
