@@ -285,13 +285,13 @@ def account_erase(*, user: Any) -> Any:
     """Erase the personal data of an account and close it for good; returns the closed user.
 
     The name, e-mail address, password, profile, notifications, notification preferences,
-    wishlist and the text of reviews go, and the course owners' "new review" notifications name
-    the placeholder instead. What other people and the books rely on stays, under
-    the placeholder username ``erased-<id>``: enrollments and progress (course statistics), the
-    reviews' star ratings (course ratings),
-    orders and provider transactions (accounting), and issued certificates, which keep the
-    holder's name as issued (staff may revoke them). An instructor who still owns courses is
-    refused with :class:`Conflict`: their learners depend on those courses.
+    wishlist and the text of reviews go. What other people and the books rely on stays, under
+    the placeholder username ``erased-<id>``, which the course owners' "new review"
+    notifications name from then on: enrollments and progress (course statistics), the reviews'
+    star ratings (course ratings), orders and provider transactions (accounting), and issued
+    certificates, which keep the holder's name as issued (staff may revoke them). An instructor
+    who still owns courses is refused with :class:`Conflict`: their learners depend on those
+    courses.
     """
     user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
     if Course.objects.filter(owner=user).exists():
