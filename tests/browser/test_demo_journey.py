@@ -291,7 +291,14 @@ def test_a_learner_keeps_a_wishlist_follows_their_courses_and_edits_their_profil
     flutter = "Flutter: первое мобильное приложение"
     postgresql = "PostgreSQL for Application Developers"
 
-    # Registering stores the page's language in the new profile at once.
+    # Registering stores the page's language in the new profile at once. That request is held
+    # back here so the learner can go to their wishlist meanwhile: when registration then
+    # finishes, the page stays where they went instead of leading them to the catalogue.
+    held: list[Any] = []
+    page.route(
+        "**/api/auth/profile/",
+        lambda route: held.append(route) if is_profile_patch(route.request) else route.continue_(),
+    )
     page.goto(f"{demo_site}/#/account")
     settled(page)
     fill_registration(page, username, PASSWORD, "Bobur", "Toʻrayev")
@@ -302,6 +309,12 @@ def test_a_learner_keeps_a_wishlist_follows_their_courses_and_edits_their_profil
 
     # The wishlist starts empty; the course page saves a course and takes it back.
     page.get_by_test_id("nav-wishlist").click()
+    expect(page.get_by_test_id("wishlist-empty")).to_be_visible()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(message(page)).to_have_text("Your account is ready, Bobur Toʻrayev. You are logged in.")
+    page.unroute("**/api/auth/profile/")
+    assert urlsplit(page.url).fragment == "/wishlist"
     expect(page.get_by_test_id("wishlist-empty")).to_be_visible()
     for words, title in [("flutter", flutter), ("postgresql", postgresql)]:
         open_course(page, words, title)

@@ -1079,11 +1079,11 @@
         ["account.password", { name: "password", type: "password", autocomplete: "current-password", required: true }],
       ],
       button: t("account.loginButton"),
-      submit: async (values) => {
+      submit: async (values, origin) => {
         const tokens = await api("/api/auth/login/", { method: "POST", body: values, auth: false });
         await startSession(tokens);
         showMessage(t("login.done", { name: displayName(session.user) }), "success");
-        navigate(destination, { keepMessage: true });
+        navigateFrom(origin, destination, { keepMessage: true });
       },
     });
     const register = authForm({
@@ -1097,7 +1097,7 @@
         ["account.lastName", { name: "last_name", autocomplete: "family-name" }],
       ],
       button: t("account.registerButton"),
-      submit: async (values) => {
+      submit: async (values, origin) => {
         // The answer is the new profile with a token pair: the user is logged in at once.
         const profile = await api("/api/auth/register/", { method: "POST", body: values, auth: false });
         await startSession(profile.tokens);
@@ -1106,7 +1106,7 @@
         // Accept-Language, which is the same language.
         await rememberLanguage().catch(() => {});
         showMessage(t("register.done", { name: displayName(session.user) }), "success");
-        navigate(destination, { keepMessage: true });
+        navigateFrom(origin, destination, { keepMessage: true });
       },
     });
     return h(
@@ -1130,7 +1130,8 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const values = Object.fromEntries(new FormData(form));
-      withBusy(submitButton, () => submit(values));
+      const origin = location.hash;
+      withBusy(submitButton, () => submit(values, origin));
     });
     return form;
   }
@@ -1567,6 +1568,14 @@
       keepMessageOnce = keepMessage;
       location.hash = hash;
     }
+  }
+
+  /**
+   * Go on to `hash` once a form's requests are done, unless the visitor has meanwhile gone to
+   * another page of their own accord: their choice wins over where the form would lead.
+   */
+  function navigateFrom(origin, hash, options) {
+    if (location.hash === origin) navigate(hash, options);
   }
 
   async function route({ focus = false } = {}) {
