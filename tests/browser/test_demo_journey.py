@@ -25,6 +25,7 @@ from tests.browser.conftest import ACCESS_TOKEN_SECONDS
 
 NAME = "Oʻgʻiloy Gʻaniyeva"  # with U+02BB, as Uzbek Latin writes oʻ and gʻ
 PASSWORD = "Toshkent-2026!"
+PAGE_TIMEOUT_MS = 15_000
 
 
 class Traffic:
@@ -44,6 +45,11 @@ class Traffic:
 @pytest.fixture
 def new_page(browser: Any, screenshots: Path) -> Iterator[Callable[..., Any]]:
     """``new_page(**context_options)``: a page in a fresh context, failing on script errors."""
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions do: on a busy machine, a page can take longer to
+    # render than Playwright's default of 5 s.
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     contexts: list[Any] = []
     script_errors: list[str] = []
 
@@ -59,7 +65,7 @@ def new_page(browser: Any, screenshots: Path) -> Iterator[Callable[..., Any]]:
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.on("pageerror", lambda error: script_errors.append(str(error)))
         return page
 
@@ -450,6 +456,11 @@ def test_a_learner_deletes_their_account_which_an_instructor_with_courses_cannot
     fill_registration(page, username, PASSWORD, "Kamola", "Xoʻjayeva")
     page.get_by_test_id("register-submit").click()
     expect(page.get_by_test_id("session-user")).to_have_text(username)
+    # Registration has led to the catalogue: the account link below opens the profile instead of
+    # being a click on the page the browser is already on.
+    expect(message(page)).to_have_text(
+        "Your account is ready, Kamola Xoʻjayeva. You are logged in."
+    )
 
     # The danger zone says what goes and what stays, and asks once more before deleting.
     page.get_by_test_id("nav-account").click()
