@@ -91,6 +91,7 @@ class CourseDetailSerializer(CourseCardSerializer):
     rating_histogram = serializers.DictField(child=serializers.IntegerField(), read_only=True)
     sections = SectionOutlineSerializer(many=True, read_only=True)
     enrollment = serializers.SerializerMethodField()
+    in_wishlist = serializers.SerializerMethodField()
 
     class Meta(CourseCardSerializer.Meta):
         fields = [
@@ -101,6 +102,7 @@ class CourseDetailSerializer(CourseCardSerializer):
             "rating_histogram",
             "sections",
             "enrollment",
+            "in_wishlist",
         ]
 
     def get_total_duration(self, course: Course) -> int:
@@ -111,6 +113,10 @@ class CourseDetailSerializer(CourseCardSerializer):
     def get_enrollment(self, course: Course) -> None:
         # Anonymous callers, the case measured, have no enrollment.
         return None
+
+    def get_in_wishlist(self, course: Course) -> bool:
+        # Nor a wishlist.
+        return False
 
 
 def _published() -> QuerySet[Course]:

@@ -4,7 +4,7 @@ The same queries as django-coursehub's course list (the stored count of publishe
 one page) and course detail (the course, its sections, their lessons), read with ``.values()``
 so no model instance is built, and encoded by ``JsonResponse`` (Django's encoder, as
 django-ninja's). They serve anonymous callers,
-the case the benchmark measures: no enrollment, published courses only.
+the case the benchmark measures: no enrollment, nothing in a wishlist, published courses only.
 """
 
 from __future__ import annotations
@@ -125,5 +125,6 @@ def course_detail(request: HttpRequest, course_id: int) -> JsonResponse:
         rating_histogram={str(star): row[f"rating_{star}_count"] for star in range(1, 6)},
         sections=sections,
         enrollment=None,
+        in_wishlist=False,
     )
     return JsonResponse(body)
