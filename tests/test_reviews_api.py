@@ -128,6 +128,26 @@ def test_reviews_of_a_draft_course_do_not_leak_into_the_unfiltered_list(anon, co
     assert ids(ApiClient(StaffFactory()).get(LIST)) == [visible.pk]
 
 
+def test_review_list_counts_the_reviews_it_lists(anon, course, review):
+    other = CourseFactory()
+    for _ in range(3):
+        reviewed_by_new_learner(other)
+    unpublished = reviewed_by_new_learner(CourseFactory())
+    unpublish(unpublished.course)
+
+    def counted(params: dict[str, Any]) -> tuple[int, int]:
+        body = anon.get(LIST, {**params, "page_size": 100}).json()
+        return body["count"], len(body["items"])
+
+    assert counted({}) == (4, 4)
+    assert counted({"course": other.pk}) == (3, 3)
+    assert ApiClient(review.user).delete(f"{LIST}{review.pk}/").status_code == 204
+    assert counted({}) == (3, 3)
+    assert counted({"course": course.pk}) == (0, 0)
+    unpublish(other)
+    assert counted({}) == (0, 0)
+
+
 @pytest.mark.parametrize("status", ["draft", "archived"])
 def test_reviews_of_a_hidden_course_are_not_found_for_who_cannot_see_it(course, review, status):
     Course.objects.filter(pk=course.pk).update(status=status, published_at=None)

@@ -32,9 +32,10 @@ router = Router(tags=["reviews"])
 def review_list(
     request: OptionalAuthRequest, page: Query[PageParams], filters: Query[ReviewFilters]
 ) -> Any:
+    course = None
     if filters.course is not None:
-        catalog_selectors.course_get_visible(user=request.auth, course_id=filters.course)
-    return paginate(selectors.review_list(course_id=filters.course), page)
+        course = catalog_selectors.course_get_visible(user=request.auth, course_id=filters.course)
+    return paginate(selectors.review_list(course=course), page)
 
 
 @router.post(

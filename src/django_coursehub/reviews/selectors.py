@@ -12,14 +12,31 @@ from django_coursehub.reviews.models import Review
 REVIEW_NOT_FOUND = _("Review not found.")
 
 
-def review_list(*, course_id: int | None = None) -> QuerySet[Review]:
-    """Reviews of published courses (or of one course), newest first."""
-    reviews = Review.objects.select_related("user")
-    if course_id is None:
-        reviews = reviews.filter(course__status=Course.Status.PUBLISHED)
-    else:
-        reviews = reviews.filter(course_id=course_id)
-    return reviews.order_by("-created_at", "-id")
+class CourseReviews:
+    """One course's reviews, newest first, counted by the course's ``rating_count`` (which the
+    review services keep exact) instead of row by row."""
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.reviews = _newest_first(Review.objects.filter(course=course))
+
+    def count(self) -> int:
+        return self.course.rating_count
+
+    def __getitem__(self, page: slice) -> QuerySet[Review]:
+        return self.reviews[page]
+
+
+def review_list(*, course: Course | None = None) -> QuerySet[Review] | CourseReviews:
+    """The reviews of every published course, or of ``course`` (one the caller may see),
+    newest first."""
+    if course is not None:
+        return CourseReviews(course)
+    return _newest_first(Review.objects.filter(course__status=Course.Status.PUBLISHED))
+
+
+def _newest_first(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    return reviews.select_related("user").order_by("-created_at", "-id")
 
 
 def review_get(*, review_id: int) -> Review:
