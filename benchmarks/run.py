@@ -70,6 +70,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="seed again even if seeded")
     parser.add_argument("--seed-only", action="store_true", help="seed (or reuse), then stop")
     parser.add_argument(
+        "--check-only",
+        action="store_true",
+        help="seed (or reuse), check that the three answer the same JSON, then stop",
+    )
+    parser.add_argument(
         "--profile", default="", metavar="KEY", help="cProfile one scenario (e.g. ours.list)"
     )
     parser.add_argument(
@@ -611,6 +616,8 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         return 1
     say("Ours, plain and DRF return the same JSON for the same list pages and courses.")
+    if args.check_only:
+        return 0
 
     say(f"In-process: {len(scenarios)} scenarios × {args.duration:g} s, {args.rounds} rounds")
     in_process = loads.run_in_process(
